@@ -1,0 +1,121 @@
+import ts from 'typescript'
+
+import {
+  findFlorBindings,
+  isFlorCall,
+  literalName,
+  parseSource,
+  skipParens,
+} from './tree/flor-bindings.js'
+import type { FlorBindings } from './tree/flor-bindings.js'
+
+export interface LogStatement {
+  name: string
+  file: string
+  line: number
+  start: number
+  end: number
+  text: string
+  loops: string[]
+  insideFunction: boolean
+}
+
+export interface DynamicLog {
+  line: number
+  text: string
+}
+
+export function findLogStatements(
+  source: string,
+  file: string,
+): { statements: LogStatement[]; dynamic: DynamicLog[] } {
+  const sf = parseSource(source, file)
+  const bindings = findFlorBindings(sf)
+  const statements: LogStatement[] = []
+  const dynamic: DynamicLog[] = []
+
+  if (bindings.namespaces.size === 0 && bindings.named.size === 0) return { statements, dynamic }
+
+  const visit = (node: ts.Node): void => {
+    if (isFlorCall(node, 'log', bindings)) {
+      const statement = enclosingStatement(node)
+      const start = statement.getStart(sf)
+      const line = sf.getLineAndCharacterOfPosition(start).line + 1
+      const text = source.slice(start, statement.end)
+      const name = literalName(node.arguments[0])
+
+      if (name === undefined) {
+        dynamic.push({ line, text })
+      } else {
+        statements.push({
+          name,
+          file,
+          line,
+          start,
+          end: statement.end,
+          text,
+          loops: enclosingLoops(statement, bindings),
+          insideFunction: isInsideFunction(node),
+        })
+      }
+    }
+
+    ts.forEachChild(node, visit)
+  }
+
+  visit(sf)
+
+  return { statements, dynamic }
+}
+
+export function loopName(node: ts.Node, bindings: FlorBindings): string | undefined {
+  if (!ts.isForOfStatement(node)) return undefined
+
+  const iterable = skipParens(node.expression)
+
+  if (!isFlorCall(iterable, 'loop', bindings)) return undefined
+
+  return literalName(iterable.arguments[0]) ?? '?'
+}
+
+export function enclosingStatement(node: ts.Node): ts.Node {
+  let current = node
+
+  while (!isStatement(current) && current.parent !== undefined) current = current.parent
+
+  return current
+}
+
+function enclosingLoops(statement: ts.Node, bindings: FlorBindings): string[] {
+  const loops: string[] = []
+  let child = statement
+
+  for (let parent = statement.parent; parent !== undefined; parent = parent.parent) {
+    const name = loopName(parent, bindings)
+
+    // The iterable of a loop is evaluated outside its body.
+    if (name !== undefined && ts.isForOfStatement(parent) && parent.statement === child) {
+      loops.unshift(name)
+    }
+
+    child = parent
+  }
+
+  return loops
+}
+
+function isInsideFunction(node: ts.Node): boolean {
+  for (let parent = node.parent; parent !== undefined; parent = parent.parent) {
+    if (ts.isFunctionLike(parent) || ts.isClassStaticBlockDeclaration(parent)) return true
+  }
+
+  return false
+}
+
+function isStatement(node: ts.Node): boolean {
+  return (
+    (node.kind >= ts.SyntaxKind.FirstStatement && node.kind <= ts.SyntaxKind.LastStatement) ||
+    ts.isFunctionDeclaration(node) ||
+    ts.isClassDeclaration(node)
+  )
+}
