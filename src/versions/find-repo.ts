@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs'
 import { resolve } from 'node:path'
 
+import { FlorError } from '../errors.js'
 import { runGitSync, stdoutText } from './run-git.js'
 
 export interface RepoInfo {
@@ -28,6 +29,14 @@ export function findRepo(cwd: string): RepoInfo | null {
     cwd: dir,
     okCodes: [128],
   })
+
+  // Git stops at a repository it does not trust; saying "not a repository" would mislead.
+  if (located.stderr.includes('safe.directory')) {
+    throw new FlorError(
+      'E_GIT',
+      `git refuses to use the repository at ${dir}: ${located.stderr.trim()}`,
+    )
+  }
 
   // 128 is git's "not a git repository"; a bare repository prints no top level.
   const lines = stdoutText(located).split('\n')

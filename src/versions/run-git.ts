@@ -51,7 +51,7 @@ export function runGitSync(command: GitCommand): GitResult {
     windowsHide: true,
   })
 
-  if (result.error) throw spawnFailure(result.error)
+  if (result.error) throw spawnFailure(command, result.error)
 
   return check(command, {
     status: result.status ?? -1,
@@ -73,7 +73,7 @@ export function runGit(command: GitCommand): Promise<GitResult> {
 
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk))
     child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk))
-    child.on('error', (error) => reject(spawnFailure(error)))
+    child.on('error', (error) => reject(spawnFailure(command, error)))
     child.on('close', (status) => {
       try {
         resolve(
@@ -107,16 +107,12 @@ function check(command: GitCommand, result: GitResult): GitResult {
   throw new FlorError('E_GIT', `git ${command.args.join(' ')} failed in ${command.cwd}: ${detail}`)
 }
 
-function spawnFailure(error: NodeJS.ErrnoException): FlorError {
-  if (error.code === 'ENOENT') {
-    return new FlorError(
-      'E_GIT',
-      'git is not installed or not on PATH; flordb needs it to version runs',
-      {
-        cause: error,
-      },
-    )
-  }
+function spawnFailure(command: GitCommand, error: NodeJS.ErrnoException): FlorError {
+  // Node reports a missing working folder with the same code as a missing program.
+  const reason =
+    error.code === 'ENOENT'
+      ? `git is not installed (or not on PATH), or ${command.cwd} does not exist`
+      : error.message
 
-  return new FlorError('E_GIT', `could not start git: ${error.message}`, { cause: error })
+  return new FlorError('E_GIT', `could not run git: ${reason}`, { cause: error })
 }
