@@ -1,1 +1,11 @@
-export {}
+export { arg } from './record/arg.js'
+export { checkpointing, type CheckpointingOptions } from './record/checkpointing.js'
+export { commit } from './record/commit.js'
+export { iteration } from './record/iteration.js'
+export { log } from './record/log.js'
+export { loop } from './record/loop.js'
+export type { Checkpointable } from './record/object-state.js'
+export { dataframe } from './read/dataframe.js'
+export { query } from './read/query.js'
+export { FlorError, type FlorErrorCode } from './errors.js'
+export type { SqlValue } from './store/backend.js'

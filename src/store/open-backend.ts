@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 
+import { FlorError } from '../errors.js'
 import type { Backend } from './backend.js'
 import { SqliteBackend, type SqliteHandle, toFlorError } from './sqlite/sqlite-backend.js'
 
@@ -16,7 +17,7 @@ export async function openBackend(dir: string, env = process.env): Promise<Backe
   if (url) {
     // TODO: a PostgreSQL backend for teams whose runs span machines; until it
     // exists, a URL here is refused rather than silently ignored.
-    throw new Error(`FLORDB_DATABASE_URL is set (${url.replace(/:[^:@/]*@/, ':***@')}), but this build of flordb only has the SQLite store`)
+    throw new FlorError('E_STORE', `FLORDB_DATABASE_URL is set (${url.replace(/:[^:@/]*@/, ':***@')}), but this build of flordb only has the SQLite store`)
   }
 
   mkdirSync(dir, { recursive: true })

@@ -11,6 +11,11 @@
  * - `json`: TEXT holding JSON (objects, arrays and the tagged encodings)
  * - `date`: TEXT, ISO-8601 in UTC
  * - `bigint`: TEXT of decimal digits
+ *
+ * A checkpoint's `point` says when it was taken within its loop context:
+ * `end` at the end of that iteration, `loop:<name>:<k>` when the k-th loop
+ * named `<name>` nested directly in it had finished (what replay restores
+ * instead of running that loop again).
  */
 export const migrations: readonly (readonly string[])[] = [
   [
@@ -52,11 +57,12 @@ export const migrations: readonly (readonly string[])[] = [
     `create table checkpoints (
       run_id integer not null,
       ctx_id integer not null,
+      point text not null,
       object text not null,
       hash text not null,
       size integer not null,
       location text not null,
-      primary key (run_id, ctx_id, object)
+      primary key (run_id, ctx_id, point, object)
     ) without rowid`,
     `create table timings (
       run_id integer not null,

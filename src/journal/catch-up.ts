@@ -1,0 +1,66 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { hostname } from 'node:os'
+import { join } from 'node:path'
+
+import type { Backend } from '../store/backend.js'
+import { ingestJournal } from './ingest-journal.js'
+import { readJournal } from './read-journal.js'
+
+export const journalsFolder = 'runs'
+
+/**
+ * Brings the store up to date with the journals on disk: runs that ended but
+ * were never indexed (a process that exited in a hurry), and runs whose process
+ * died without ending them, which are marked `interrupted`. Runs still going
+ * are left for later: their records become visible at their commit.
+ */
+export async function catchUp(backend: Backend, dir: string): Promise<number> {
+  const folder = join(dir, journalsFolder)
+  let files: string[]
+
+  try {
+    files = readdirSync(folder).filter((file) => file.endsWith('.jsonl'))
+  } catch {
+    return 0
+  }
+
+  if (files.length === 0) return 0
+
+  const known = new Set(
+    (await backend.all<{ path: string }>('select path from journals')).map((row) => row.path),
+  )
+  let added = 0
+
+  for (const file of files.sort()) {
+    const key = `${journalsFolder}/${file}`
+
+    if (known.has(key)) continue
+
+    const journal = readJournal(readFileSync(join(folder, file), 'utf8'))
+
+    if (!journal) continue
+
+    if (!journal.ended && isAlive(journal.header.runtime.hostname, journal.header.runtime.pid)) {
+      continue
+    }
+
+    const result = await ingestJournal(backend, journal, { key, status: 'interrupted' })
+
+    if (result === 'ingested') added++
+  }
+
+  return added
+}
+
+function isAlive(host: string, pid: number): boolean {
+  // A process on another machine cannot be asked; its run is left alone.
+  if (host !== hostname()) return true
+
+  try {
+    process.kill(pid, 0)
+
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}

@@ -1,0 +1,129 @@
+import { relative, sep } from 'node:path'
+
+import { catchUp } from '../journal/catch-up.js'
+import type { RunStatus } from '../journal/journal-entry.js'
+import { openStore } from '../read/open-store.js'
+import { snapshot, snapshotSync, type Snapshot, type SnapshotOptions } from '../versions/snapshot.js'
+import type { Run } from './run.js'
+import { detachRun, onRunStart, peekRun } from './session.js'
+import { warnOnce } from './warn.js'
+
+/**
+ * Ends the run in progress: its records are persisted and indexed, its code
+ * is snapshotted in git, and the next record starts a new run with a new
+ * tstamp. Runs at process exit on its own; a long-running app calls it to make
+ * what it logged visible, like a transaction's commit.
+ *
+ * ```ts
+ * app.post('/save', async () => { saveLabels(); await flor.commit() })
+ * ```
+ */
+export async function commit(): Promise<void> {
+  const run = detachRun()
+
+  if (run) await close(run, 'committed')
+}
+
+async function close(run: Run, status: RunStatus): Promise<void> {
+  run.seal(status)
+
+  let version: string | null = null
+
+  if (run.location.repo && !isReplay(run)) {
+    try {
+      version = reportSkipped(await snapshot(run.location.repo, snapshotOptions(run))).commit
+    } catch (error) {
+      warnOnce('snapshot', `flordb: the run's code was not versioned: ${(error as Error).message}`)
+    }
+  }
+
+  run.finish(version)
+
+  try {
+    const store = await openStore(run.location)
+
+    await catchUp(store, run.location.dir)
+  } catch (error) {
+    // The journal keeps the run; the next process that opens the store indexes it.
+    warnOnce('ingest', `flordb: the run is saved in ${run.journal.path} but not yet indexed: ${(error as Error).message}`)
+  }
+}
+
+/** Closing where nothing async can run: process exit and fatal signals. Indexing waits for the next reader. */
+function closeSync(run: Run, status: RunStatus): void {
+  run.seal(status)
+
+  let version: string | null = null
+
+  if (run.location.repo && !isReplay(run)) {
+    try {
+      version = reportSkipped(snapshotSync(run.location.repo, snapshotOptions(run))).commit
+    } catch (error) {
+      warnOnce('snapshot', `flordb: the run's code was not versioned: ${(error as Error).message}`)
+    }
+  }
+
+  run.finish(version)
+}
+
+const isReplay = (run: Run): boolean => run.replaying
+
+function snapshotOptions(run: Run): SnapshotOptions {
+  const journal = relative(run.location.root, run.journal.path).split(sep).join('/')
+
+  return {
+    message: `flordb: ${run.filename} at ${run.tstamp}`,
+    extraFiles: [{ path: journal, absPath: run.journal.path }],
+  }
+}
+
+function reportSkipped(result: Snapshot): Snapshot {
+  for (const file of result.skipped) {
+    warnOnce(`skipped:${file.path}`, `flordb: ${file.path} (${file.bytes} bytes) is too large to version and was left out of the snapshot`)
+  }
+
+  return result
+}
+
+/** A replaying process stops as soon as its plan is done; the planner indexes its journal. */
+export function endReplay(): never {
+  const run = detachRun()
+
+  if (run) closeSync(run, 'committed')
+
+  process.exit(0)
+}
+
+let failed = false
+let hooked = false
+
+onRunStart(() => {
+  if (hooked) return
+
+  hooked = true
+  process.on('beforeExit', () => {
+    if (peekRun()) void commit()
+  })
+  process.on('exit', () => {
+    const run = detachRun()
+
+    if (run) closeSync(run, failed || process.exitCode ? 'failed' : 'committed')
+  })
+  process.on('uncaughtExceptionMonitor', () => {
+    failed = true
+  })
+
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, function onSignal() {
+      const run = detachRun()
+
+      if (run) closeSync(run, 'interrupted')
+
+      // Without other listeners, Node would have died of the signal: do so now.
+      if (process.listenerCount(signal) === 1) {
+        process.removeListener(signal, onSignal)
+        process.kill(process.pid, signal)
+      }
+    })
+  }
+})

@@ -1,0 +1,193 @@
+import { performance } from 'node:perf_hooks'
+
+import {
+  activeScope,
+  restoreCheckpoint,
+  shouldCheckpoint,
+  takeCheckpoint,
+  type CheckpointScope,
+} from './checkpointing.js'
+import { contextStorage, newContext, type LoopContext } from './loop-context.js'
+import { replaySettings, type ReplaySettings } from './replay-settings.js'
+import type { Run } from './run.js'
+import { currentRun } from './session.js'
+import { endReplay } from './commit.js'
+
+/**
+ * One execution of one loop: opens a context per iteration, times what replay
+ * needs timed, takes checkpoints where the scope says, and, in a replaying
+ * process, skips or restores what the plan lets it.
+ */
+export class LoopFrame {
+  readonly #name: string
+  readonly #parent: LoopContext | undefined
+  readonly #depth: number
+  readonly #run: Run
+  readonly #scope: CheckpointScope | undefined
+  readonly #replay: ReplaySettings | null
+  readonly #startedAt: number
+  #open: LoopContext | undefined
+  #openedAt = 0
+  #spentAtOpen = 0
+  #lastCheckpointed: LoopContext | undefined
+  #lastEnded: LoopContext | undefined
+  #iteration = 0
+
+  constructor(name: string) {
+    this.#name = name
+    this.#parent = contextStorage.getStore()
+    this.#depth = this.#parent ? this.#parent.depth + 1 : 0
+    this.#run = currentRun()
+    this.#scope = activeScope()
+    this.#replay = replaySettings()
+    this.#startedAt = performance.now()
+
+    if (this.#depth === 0 && this.#run.firstLoopAt === undefined) {
+      this.#run.firstLoopAt = this.#startedAt
+      this.#run.timing('prefix', undefined, null, this.#startedAt)
+    }
+
+    // Replaying a statement that sits before the main loop needs nothing past here.
+    if (this.#depth === 0 && this.#replay?.strategy === 'prefix') endReplay()
+  }
+
+  /**
+   * Whether the loop's next item runs. False skips it without opening a
+   * context: replay passing over iterations it restores instead of running.
+   */
+  admits(): boolean {
+    this.#iteration++
+
+    const replay = this.#replay
+
+    if (replay?.strategy !== 'nested' || this.#depth !== 0) return true
+
+    const from = replay.restoreFrom ?? 0
+    const last = replay.iterations?.at(-1) ?? Infinity
+
+    if (this.#iteration > last) endReplay()
+
+    if (this.#iteration <= from) return false
+
+    if (this.#iteration === from + 1 && from > 0 && this.#scope) {
+      restoreCheckpoint(this.#scope, this.#saved(`${from}:end`))
+    }
+
+    this.#run.suppressed = !(replay.iterations ?? []).includes(this.#iteration)
+
+    return true
+  }
+
+  /**
+   * Whether the whole loop can be skipped: in a replay of a statement in the
+   * outer loop's body, a loop nested in it is replaced by the state it left.
+   */
+  replaced(): boolean {
+    const replay = this.#replay
+
+    if (replay?.strategy !== 'outer' || this.#depth !== 1 || !this.#scope || !this.#parent) return false
+
+    const k = (this.#parent.finishedLoops?.get(this.#name) ?? 0) + 1
+    const files = replay.checkpoints[`${this.#parent.iteration}:loop:${this.#name}:${k}`]
+
+    if (!files) return false
+
+    restoreCheckpoint(this.#scope, files)
+    this.#countFinished(this.#parent)
+
+    return true
+  }
+
+  begin(item: unknown): void {
+    const context = newContext(this.#parent, this.#name, this.#iteration, item)
+
+    contextStorage.enterWith(context)
+    this.#open = context
+
+    if (this.#timed(context)) {
+      this.#openedAt = performance.now()
+      this.#spentAtOpen = this.#scope?.spentMs ?? 0
+    }
+  }
+
+  end(): void {
+    const context = this.#open
+
+    if (!context) return
+
+    this.#open = undefined
+    this.#lastEnded = context
+
+    if (this.#timed(context)) {
+      const scope = this.#scope
+      const elapsed = performance.now() - this.#openedAt
+      const compute = elapsed - ((scope?.spentMs ?? 0) - this.#spentAtOpen)
+
+      if (context.depth === 0) this.#run.timing('iteration', context, this.#name, elapsed)
+
+      if (scope && context.depth === scope.depth) {
+        scope.computeMs += compute
+
+        if (shouldCheckpoint(scope, false)) {
+          takeCheckpoint(this.#run, scope, context, 'end')
+          this.#lastCheckpointed = context
+        }
+      }
+    }
+
+    this.#run.journal.tick()
+  }
+
+  exit(): void {
+    this.end()
+
+    const last = this.#lastEnded
+
+    contextStorage.enterWith(this.#parent)
+
+    const scope = this.#scope
+    const now = performance.now()
+
+    // The last iteration's state is always kept: it is where a later run resumes.
+    if (scope && this.#depth === scope.depth && last && this.#lastCheckpointed !== last) {
+      takeCheckpoint(this.#run, scope, last, 'end')
+    }
+
+    if (scope && this.#parent && this.#depth === scope.depth + 1) {
+      const k = this.#countFinished(this.#parent)
+
+      if (shouldCheckpoint(scope, false)) {
+        takeCheckpoint(this.#run, scope, this.#parent, `loop:${this.#name}:${k}`)
+      }
+    }
+
+    if (this.#depth <= 1) this.#run.timing('loop', this.#parent, this.#name, now - this.#startedAt)
+
+    if (this.#depth === 0) {
+      this.#run.lastLoopEndedAt = now
+      this.#run.suppressed = false
+    }
+  }
+
+  #timed(context: LoopContext): boolean {
+    return context.depth === 0 || context.depth === this.#scope?.depth
+  }
+
+  #countFinished(parent: LoopContext): number {
+    parent.finishedLoops ??= new Map()
+
+    const k = (parent.finishedLoops.get(this.#name) ?? 0) + 1
+
+    parent.finishedLoops.set(this.#name, k)
+
+    return k
+  }
+
+  #saved(key: string): Record<string, string> {
+    const files = this.#replay?.checkpoints[key]
+
+    if (!files) throw new Error(`the replay plan has no checkpoint ${key}`)
+
+    return files
+  }
+}

@@ -1,0 +1,196 @@
+import { hostname } from 'node:os'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+
+import { entry, type RunHeader, type RunStatus, type TimingKind } from '../journal/journal-entry.js'
+import { journalsFolder } from '../journal/catch-up.js'
+import { JournalWriter } from '../journal/journal-writer.js'
+import { encodeValue } from './encode-value.js'
+import type { Location } from './location.js'
+import { repoPath } from './location.js'
+import type { LoopContext } from './loop-context.js'
+import { warnOnce } from './warn.js'
+
+const reservedNames = new Set(['projid', 'tstamp', 'filename'])
+const maxNameLength = 255
+
+export interface RunOptions {
+  /** Set when this process replays an old run: records join that run instead of a new one. */
+  replay?: RunHeader['replay']
+  /** Names the replay may write; records of other names are dropped. */
+  only?: ReadonlySet<string>
+}
+
+/**
+ * One run: from the first record to `commit()`. It owns the run's journal and
+ * numbers its loop contexts; everything it records goes through `#write`.
+ */
+export class Run {
+  readonly location: Location
+  readonly tstamp: string
+  readonly filename: string
+  readonly journal: JournalWriter
+  readonly startedAt = performance.now()
+  readonly replaying: boolean
+  status: RunStatus = 'running'
+  /** Set while a replay runs forward to where its records start; records are dropped. */
+  suppressed = false
+  /** When the first top-level loop started and the last one ended, for the prefix and suffix timings. */
+  firstLoopAt: number | undefined
+  lastLoopEndedAt: number | undefined
+  readonly #only: ReadonlySet<string> | undefined
+  readonly #quoted = new Map<string, string>()
+  #nextContextId = 1
+  #records = 0
+
+  constructor(location: Location, options: RunOptions = {}) {
+    const { writer, tstamp } = JournalWriter.create(join(location.dir, journalsFolder), Date.now())
+    const entryScript = process.argv[1] ?? '<repl>'
+
+    this.location = location
+    this.journal = writer
+    this.tstamp = options.replay?.of ?? tstamp
+    this.filename = repoPath(location, entryScript)
+    this.#only = options.only
+    this.replaying = options.replay !== undefined
+
+    const header: RunHeader = {
+      projid: location.projid,
+      tstamp: this.tstamp,
+      filename: this.filename,
+      argv: process.argv.slice(2),
+      runtime: {
+        node: process.version,
+        execPath: process.execPath,
+        execArgv: process.execArgv,
+        cwd: repoPath(location, process.cwd()),
+        platform: process.platform,
+        hostname: hostname(),
+        pid: process.pid,
+      },
+      head: location.repo?.head ?? null,
+      branch: location.repo?.branch ?? null,
+      startedAt: new Date().toISOString(),
+      replay: options.replay,
+    }
+
+    this.journal.append(entry(['h', header]))
+    this.journal.flush()
+  }
+
+  get records(): number {
+    return this.#records
+  }
+
+  log(context: LoopContext | undefined, name: string, value: unknown): void {
+    if (this.suppressed) return
+
+    const quoted = this.#quoted.get(name) ?? this.#admit(name)
+
+    if (quoted === undefined) return
+
+    const contextId = context === undefined ? 'null' : this.contextId(context)
+
+    // The common case, a finite number, skips the general encoder.
+    if (typeof value === 'number' && Number.isFinite(value)) {
+      this.journal.append(`["l",${contextId},${quoted},"number",${value}]`)
+    } else {
+      const encoded = encodeValue(value)
+
+      if (encoded.problem) warnOnce(`value:${name}`, `flordb: "${name}": ${encoded.problem}`)
+
+      this.journal.append(`["l",${contextId},${quoted},"${encoded.type}",${encoded.json}]`)
+    }
+
+    // A long stretch of logging with no loop boundary still reaches the file.
+    if ((++this.#records & 4095) === 0) this.journal.tick()
+  }
+
+  /** The context's id in this run, writing it (and its parents) on first use. */
+  contextId(context: LoopContext): number {
+    if (context.run === this) return context.id
+
+    const parent = context.parent === undefined ? null : this.contextId(context.parent)
+
+    context.run = this
+    context.id = this.#nextContextId++
+    this.journal.append(
+      entry(['c', context.id, parent, context.name, context.iteration, context.value ?? null]),
+    )
+
+    return context.id
+  }
+
+  timing(kind: TimingKind, context: LoopContext | undefined, name: string | null, ms: number): void {
+    const contextId = context === undefined ? null : this.contextId(context)
+
+    this.journal.append(entry(['t', kind, contextId, name, ms / 1000]))
+  }
+
+  checkpoint(
+    context: LoopContext,
+    point: string,
+    object: string,
+    saved: { hash: string; size: number; location: string },
+  ): void {
+    const contextId = this.contextId(context)
+
+    this.journal.append(
+      entry(['k', contextId, point, object, saved.hash, saved.size, saved.location]),
+    )
+  }
+
+  /** The first half of closing: everything up to the snapshot, which must contain these lines. */
+  seal(status: RunStatus): void {
+    const now = performance.now()
+
+    if (this.lastLoopEndedAt !== undefined) {
+      this.timing('suffix', undefined, null, now - this.lastLoopEndedAt)
+    } else if (this.firstLoopAt === undefined) {
+      this.timing('prefix', undefined, null, now)
+    }
+
+    this.status = status
+    this.journal.append(entry(['s', status, new Date().toISOString()]))
+    this.journal.flush()
+  }
+
+  /** The second half: the snapshot's id, then the end mark readers wait for. */
+  finish(version: string | null): void {
+    this.journal.append(entry(['v', version]))
+    this.journal.append(entry(['e']))
+    this.journal.close()
+  }
+
+  #admit(name: unknown): string | undefined {
+    if (typeof name !== 'string') {
+      warnOnce(`name:${String(name)}`, `flordb: log names are strings; ${String(name)} was used as "${String(name)}"`)
+
+      return this.#admit(String(name))
+    }
+
+    if (name.length === 0 || name.length > maxNameLength) {
+      warnOnce(
+        `name:${name.slice(0, 64)}`,
+        `flordb: a log name must have 1 to ${maxNameLength} characters; records under "${name.slice(0, 64)}" are not kept`,
+      )
+
+      return undefined
+    }
+
+    if (this.#only && !this.#only.has(name)) return undefined
+
+    if (reservedNames.has(name)) {
+      warnOnce(
+        `reserved:${name}`,
+        `flordb: "${name}" is a column every record has; values logged under it are kept, but only flor.query can read them`,
+      )
+    }
+
+    const quoted = JSON.stringify(name)
+
+    this.#quoted.set(name, quoted)
+
+    return quoted
+  }
+}
