@@ -1,0 +1,103 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs'
+
+import { Command, CommanderError, Option } from 'commander'
+
+import { FlorError, type FlorErrorCode } from '../errors.js'
+import { closeStores } from '../read/open-store.js'
+import { dataframeCommand } from './dataframe-command.js'
+import { formats, render, type Format, type Output } from './output.js'
+import { queryCommand } from './query-command.js'
+import { statCommand } from './stat-command.js'
+import { unpackCommand } from './unpack-command.js'
+
+/** Exit codes by kind of mistake, so scripts can tell them apart. */
+const exitCodes: Partial<Record<FlorErrorCode, number>> & { default: number } = {
+  E_USAGE: 2,
+  E_BAD_KWARGS: 2,
+  E_BAD_NAME: 2,
+  E_RESERVED_NAME: 2,
+  E_NOT_A_REPO: 3,
+  E_STORE: 4,
+  E_STORE_CORRUPT: 4,
+  E_STORE_READ_ONLY: 4,
+  E_STORE_LOCKED: 4,
+  E_BAD_QUERY: 5,
+  E_READ_ONLY_QUERY: 5,
+  E_GIT: 6,
+  E_REPLAY: 7,
+  E_NO_SUCH_RUN: 8,
+  default: 1,
+}
+
+const version = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version
+
+const formatOption = () =>
+  new Option('-f, --format <format>', 'output format').choices(formats).default('table')
+
+function program(): Command {
+  const cli = new Command('flordb')
+    .description('Hindsight logging for machine learning: query what your runs logged, replay old versions to log more.')
+    .version(version)
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)')
+
+  cli
+    .command('dataframe')
+    .description('print the dataframe of the named logs (one row per run and loop position)')
+    .argument('[names...]', 'log names, separated by commas or spaces; none: one row per run')
+    .addOption(formatOption())
+    .action(async (names: string[], options: { format: Format }) =>
+      print(await dataframeCommand(names), options.format),
+    )
+
+  cli
+    .command('query')
+    .description('run a read-only SQL query over the store (tables: runs, loops, logs, checkpoints, timings)')
+    .argument('<sql>', 'a select statement; use ? for parameters')
+    .option('-p, --param <value...>', 'values bound to the ? placeholders, in order (JSON or text)', [])
+    .addOption(formatOption())
+    .action(async (sql: string, options: { param: string[]; format: Format }) =>
+      print(await queryCommand(sql, options.param), options.format),
+    )
+
+  cli
+    .command('unpack')
+    .description('rebuild the store from the run journals kept in git')
+    .addOption(formatOption())
+    .action(async (options: { format: Format }) => print(await unpackCommand(), options.format))
+
+  cli
+    .command('stat')
+    .description('show where the store is and what it holds')
+    .addOption(formatOption())
+    .action(async (options: { format: Format }) => print(await statCommand(), options.format))
+
+  return cli
+}
+
+function print(output: Output, format: Format): void {
+  process.stdout.write(render(output, format) + '\n')
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  try {
+    await program().parseAsync(argv as string[])
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander has printed its message (or the help) already.
+      process.exitCode = error.exitCode === 0 ? 0 : 2
+    } else if (error instanceof FlorError) {
+      process.stderr.write(`flordb: ${error.message}\n`)
+      process.exitCode = exitCodes[error.code] ?? exitCodes.default
+    } else {
+      throw error
+    }
+  } finally {
+    await closeStores()
+  }
+}
+
+await main(process.argv)
