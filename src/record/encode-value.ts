@@ -143,12 +143,13 @@ function placeholder(type: string, problem: string): Encoded {
 }
 
 /** The stored form of a journal value, by its type: what SQL columns hold. */
-export function storedValue(type: ValueType, value: unknown): string | number | null {
+export function storedValue(type: ValueType, value: unknown): string | number | bigint | null {
   switch (type) {
     case 'number':
       return value as number | string
     case 'boolean':
-      return value ? 1 : 0
+      // A JS number is bound as REAL; a bigint binds as the INTEGER the schema promises.
+      return value ? 1n : 0n
     case 'null':
       return null
     case 'json':
