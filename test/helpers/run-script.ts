@@ -42,7 +42,8 @@ export interface RunningScript {
 }
 
 // Variables of the surrounding shell that would point git or flordb elsewhere.
-const leakingVariables = /^(GIT_DIR|GIT_WORK_TREE|GIT_INDEX_FILE|GIT_COMMON_DIR|GIT_PREFIX|FLORDB_.*)$/
+const leakingVariables =
+  /^(GIT_DIR|GIT_WORK_TREE|GIT_INDEX_FILE|GIT_COMMON_DIR|GIT_PREFIX|FLORDB_.*)$/
 
 function childEnv(extra: ScriptOptions['env'] = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { NO_COLOR: '1' }
@@ -132,7 +133,8 @@ export async function queryRows<Row = Record<string, unknown>>(
   const args = ['query', sql, '--format', 'json']
   const result = await flordbCli(cwd, ...(params.length ? [...args, '--param', ...params] : args))
 
-  if (result.status !== 0) throw new Error(`flordb query failed (${result.status}): ${result.stderr}`)
+  if (result.status !== 0)
+    throw new Error(`flordb query failed (${result.status}): ${result.stderr}`)
 
   return JSON.parse(result.stdout) as Row[]
 }

@@ -109,7 +109,12 @@ describe('logged values', () => {
         sqltype: 'text',
       },
       { name: 'set', vtype: 'json', value: '{"$flor":"Set","values":["a",1]}', sqltype: 'text' },
-      { name: 'instance', vtype: 'json', value: '{"$class":"Point","x":1,"y":[2]}', sqltype: 'text' },
+      {
+        name: 'instance',
+        vtype: 'json',
+        value: '{"$class":"Point","x":1,"y":[2]}',
+        sqltype: 'text',
+      },
       {
         name: 'nested',
         vtype: 'json',
@@ -214,9 +219,7 @@ describe('logged values', () => {
 
     expect(result.status).toBe(0)
     expect(JSON.parse(result.stdout)).toEqual([true, true, true, true, true, true])
-    expect(
-      (await storedLogs(root)).map(({ name, value }) => [name, value]),
-    ).toEqual([
+    expect((await storedLogs(root)).map(({ name, value }) => [name, value])).toEqual([
       ['model', '{"weights":[1,2]}'],
       ['loss', 0.5],
       ['nan', 'NaN'],
