@@ -1,0 +1,687 @@
+import ts from 'typescript'
+
+import { enclosingStatement, findLogStatements } from './discover.js'
+import type { LogStatement } from './discover.js'
+import {
+  findFlorBindings,
+  isFlorCall,
+  literalName,
+  parseSource,
+  skipParens,
+} from './tree/flor-bindings.js'
+import type { FlorBindings } from './tree/flor-bindings.js'
+import type { Mapping } from './tree/mapping.js'
+import { createNameResolver, isReference } from './tree/name-resolver.js'
+import type { NameResolver } from './tree/name-resolver.js'
+import { buildTree, HashSpace } from './tree/syntax-tree.js'
+import type { SyntaxTree, TreeNode } from './tree/syntax-tree.js'
+import {
+  indentAt,
+  indentUnitOf,
+  insertAfter,
+  insertBefore,
+  reindent,
+  snippetOf,
+  usesSemicolons,
+  withSemicolonStyle,
+} from './tree/text-layout.js'
+import type { Insertion } from './tree/text-layout.js'
+import { matchTrees } from './tree/tree-matcher.js'
+
+export type Propagation =
+  | { ok: true; source: string; line: number; renames: Record<string, string>; anchor: string }
+  | { ok: false; reason: string }
+
+export interface PropagateInput {
+  newSource: string
+  oldSource: string
+  statement: LogStatement
+  file: string
+}
+
+export function propagate(input: PropagateInput): Propagation {
+  try {
+    return place(input)
+  } catch (error) {
+    if (error instanceof Refusal) return { ok: false, reason: error.message }
+
+    throw error
+  }
+}
+
+class Refusal extends Error {
+  override readonly name = 'Refusal'
+}
+
+function refuse(reason: string): never {
+  throw new Refusal(reason)
+}
+
+// Both versions, parsed, matched and resolved: what every step of the placement consults.
+interface Versions {
+  readonly input: PropagateInput
+  readonly newSource: string
+  readonly newTree: SyntaxTree
+  readonly oldTree: SyntaxTree
+  readonly mapping: Mapping
+  readonly newNames: NameResolver
+  readonly oldNames: NameResolver
+  readonly newBindings: FlorBindings
+  readonly oldBindings: FlorBindings
+}
+
+interface Counterpart {
+  name: string
+  // where the old declaration starts; undefined when only the same name vouches for it
+  declStart: number | undefined
+}
+
+interface Translation {
+  text: string
+  renames: Record<string, string>
+  expected: Map<string, Counterpart & { newName: string }>
+}
+
+function place(input: PropagateInput): Propagation {
+  const { newSource, oldSource, statement, file } = input
+  const newSf = parseSource(newSource, file)
+  const newBindings = findFlorBindings(newSf)
+  const node = findStatementNode(newSf, statement.start, statement.end)
+  const call = node && findLogCall(node, statement.name, newBindings)
+
+  if (node === undefined || call === undefined) {
+    refuse(`line ${statement.line} of the new version holds no flor.log('${statement.name}')`)
+  }
+
+  const oldSf = parseSource(oldSource, file)
+  const oldBindings = findFlorBindings(oldSf)
+
+  florCallee('log', oldBindings)
+
+  if (findLogStatements(oldSource, file).statements.some((s) => s.name === statement.name)) {
+    refuse(`the old version already logs '${statement.name}'`)
+  }
+
+  if (isStandalone(node, call)) return insertStatement(input, newSf, oldSf, node, newBindings)
+
+  return wrapExpression(input, newSf, oldSf, call, newBindings)
+}
+
+function matchVersions(
+  input: PropagateInput,
+  newSf: ts.SourceFile,
+  oldSf: ts.SourceFile,
+  newBindings: FlorBindings,
+  skip?: ts.Node,
+): Versions {
+  const hashes = new HashSpace()
+  const newTree = buildTree(newSf, hashes, (node) => node === skip)
+  const oldTree = buildTree(oldSf, hashes)
+
+  return {
+    input,
+    newSource: newSf.text,
+    newTree,
+    oldTree,
+    mapping: matchTrees(newTree, oldTree),
+    newNames: createNameResolver(newSf),
+    oldNames: createNameResolver(oldSf),
+    newBindings,
+    oldBindings: findFlorBindings(oldSf),
+  }
+}
+
+// A statement of its own: put it next to its old neighbours.
+function insertStatement(
+  input: PropagateInput,
+  newSf: ts.SourceFile,
+  oldSf: ts.SourceFile,
+  node: ts.Statement,
+  newBindings: FlorBindings,
+): Propagation {
+  const versions = matchVersions(input, newSf, oldSf, newBindings, node)
+  const translation = translate(node, versions)
+  const anchors = anchorsOf(node, versions)
+  const from = {
+    base: indentAt(input.newSource, node.getStart()),
+    unit: indentUnitOf(input.newSource),
+  }
+  const unit = indentUnitOf(input.oldSource)
+  const semicolons = usesSemicolons(oldSf)
+  let firstReason: string | undefined
+
+  for (const anchor of anchors) {
+    const moved = reindent(translation.text, from, { base: anchor.indent, unit })
+    const insertion = anchor.insert(withSemicolonStyle(moved, semicolons))
+    const source = splice(input.oldSource, insertion)
+    const start = insertion.at + insertion.offset
+    const verdict = verify(versions, translation, source, anchor.describe, (s) => s.start === start)
+
+    if (verdict.ok) return verdict
+
+    firstReason ??= verdict.reason
+  }
+
+  return { ok: false, reason: firstReason ?? 'no trustworthy anchor' }
+}
+
+interface Anchor {
+  indent: string
+  describe: string
+  insert(snippet: string): Insertion
+}
+
+// The spots the matching vouches for, in order of trust: after the mapped previous sibling, at the
+// start of the mapped block, before the mapped next sibling.
+function anchorsOf(node: ts.Statement, versions: Versions): Anchor[] {
+  const { oldTree, mapping, newTree } = versions
+  const old = versions.input.oldSource
+  const list = statementsOf(node.parent)
+
+  if (list === undefined) {
+    refuse(`the statement is the body of ${kindName(node.parent)} without braces`)
+  }
+
+  const index = list.indexOf(node)
+  const previous = list[index - 1]
+  const next = list[index + 1]
+  const mapped = (statement: ts.Node | undefined): TreeNode | undefined => {
+    const tree = statement && newTree.byNode.get(statement)
+    const other = tree && mapping.dstOf(tree)
+
+    return other && statementsOf(other.node.parent) ? other : undefined
+  }
+  const anchors: Anchor[] = []
+  const before = mapped(previous)
+  const after = mapped(next)
+
+  if (before) {
+    const indent = indentAt(old, before.start)
+
+    anchors.push({
+      indent,
+      describe: `after \`${snippetOf(before.node.getText())}\` (line ${lineOf(oldTree, before)})`,
+      insert: (snippet) => insertAfter(old, before.node, indent, snippet),
+    })
+  }
+
+  const parent = newTree.byNode.get(node.parent)
+  const block = parent && mapping.dstOf(parent)
+
+  if (previous === undefined && block) {
+    const anchor = startOf(block, versions)
+
+    if (anchor) anchors.push(anchor)
+  }
+
+  if (after) {
+    const indent = indentAt(old, after.start)
+
+    anchors.push({
+      indent,
+      describe: `before \`${snippetOf(after.node.getText())}\` (line ${lineOf(oldTree, after)})`,
+      insert: (snippet) => insertBefore(old, after.node, indent, snippet),
+    })
+  }
+
+  if (anchors.length > 0) return anchors
+
+  if (block === undefined) {
+    refuse(
+      `no trustworthy anchor: the block around line ${lineOfNode(node.parent)} ` +
+        'has no counterpart in the old version',
+    )
+  }
+
+  refuse(
+    `no trustworthy anchor: the statements around line ${lineOfNode(node)} ` +
+      'changed beyond recognition in the old version',
+  )
+}
+
+function startOf(block: TreeNode, versions: Versions): Anchor | undefined {
+  const old = versions.input.oldSource
+  const statements = statementsOf(block.node)
+  const first = statements?.[0]
+  const line = lineOf(versions.oldTree, block)
+
+  if (first) {
+    const indent = indentAt(old, first.getStart())
+
+    return {
+      indent,
+      describe: `at the start of the block on line ${line}`,
+      insert: (snippet) => insertBefore(old, first, indent, snippet),
+    }
+  }
+
+  if (!ts.isBlock(block.node)) return undefined
+
+  const outer = indentAt(old, block.start)
+  const indent = outer + indentUnitOf(old)
+  const open = block.start + 1
+  const close = block.end - 1
+
+  return {
+    indent,
+    describe: `in the empty block on line ${line}`,
+    insert: (snippet) => ({
+      at: open,
+      removed: close - open,
+      text: `\n${indent}${snippet}\n${outer}`,
+      offset: 1 + indent.length,
+    }),
+  }
+}
+
+// A log that wraps an expression: wrap the same expression in the old version.
+function wrapExpression(
+  input: PropagateInput,
+  newSf: ts.SourceFile,
+  oldSf: ts.SourceFile,
+  call: ts.CallExpression,
+  newBindings: FlorBindings,
+): Propagation {
+  const [nameArg, value] = call.arguments
+
+  if (nameArg === undefined || value === undefined) {
+    refuse(`flor.log('${input.statement.name}') has no value to log`)
+  }
+
+  const source = input.newSource
+  const valueText = source.slice(value.getStart(newSf), value.end)
+  const callStart = call.getStart(newSf)
+  const unwrapped = source.slice(0, callStart) + valueText + source.slice(call.end)
+  const unwrappedSf = parseSource(unwrapped, input.file)
+  const expression = outermostAt(unwrappedSf, callStart, callStart + valueText.length)
+  const versions = matchVersions(input, unwrappedSf, oldSf, newBindings)
+  const tree = expression && versions.newTree.byNode.get(expression)
+  const counterpart = tree && versions.mapping.dstOf(tree)
+
+  if (expression === undefined || tree === undefined || counterpart === undefined) {
+    refuse(
+      `\`${snippetOf(valueText)}\`, which the statement logs, has no counterpart in the old version`,
+    )
+  }
+
+  const translation = translate(expression, versions)
+  const oldText = input.oldSource.slice(counterpart.start, counterpart.end)
+
+  if (!sameUpToRenames(tree, counterpart, translation.renames)) {
+    refuse(
+      `the logged expression changed: \`${snippetOf(valueText)}\` now, ` +
+        `\`${snippetOf(oldText)}\` in the old version`,
+    )
+  }
+
+  const callee = florCallee('log', versions.oldBindings)
+  const wrapped = `${callee}(${source.slice(nameArg.getStart(newSf), nameArg.end)}, ${oldText})`
+  const result = splice(input.oldSource, {
+    at: counterpart.start,
+    removed: counterpart.end - counterpart.start,
+    text: wrapped,
+    offset: 0,
+  })
+  const describe = `wrapping \`${snippetOf(oldText)}\` (line ${lineOf(versions.oldTree, counterpart)})`
+
+  // The expression keeps its old names, so only the callee needs checking.
+  const calleeOnly = { ...translation, expected: new Map() }
+
+  return verify(versions, calleeOnly, result, describe, (s) => {
+    return s.start <= counterpart.start && s.end >= counterpart.start + wrapped.length
+  })
+}
+
+// The statement's text with the old version's names for everything it refers to.
+function translate(node: ts.Node, versions: Versions): Translation {
+  const source = versions.newSource
+  const edits: { start: number; end: number; text: string }[] = []
+  const renames: Record<string, string> = {}
+  const expected = new Map<string, Counterpart & { newName: string }>()
+
+  const visit = (child: ts.Node): void => {
+    if (ts.isPropertyAccessExpression(child) && ts.isIdentifier(child.expression)) {
+      const alias = child.expression.text
+
+      if (versions.newBindings.namespaces.has(alias)) {
+        const callee = florCallee(child.name.text, versions.oldBindings)
+
+        if (callee !== child.getText()) {
+          edits.push({ start: child.getStart(), end: child.end, text: callee })
+          renames[child.getText()] = callee
+        }
+
+        return
+      }
+    }
+
+    if (ts.isIdentifier(child) && isReference(child)) {
+      const exported = versions.newBindings.named.get(child.text)
+
+      if (exported !== undefined) {
+        const callee = florCallee(exported, versions.oldBindings)
+
+        if (callee !== child.text) {
+          edits.push({ start: child.getStart(), end: child.end, text: callee })
+          renames[child.text] = callee
+        }
+
+        return
+      }
+
+      const declaration = versions.newNames.declarationOf(child)
+
+      if (declaration === undefined || within(declaration, node)) return
+
+      const counterpart = counterpartOf(declaration, versions)
+      const known = expected.get(counterpart.name)
+
+      if (known && known.declStart !== counterpart.declStart) {
+        refuse(`\`${known.newName}\` and \`${child.text}\` both stand for \`${counterpart.name}\``)
+      }
+
+      expected.set(counterpart.name, { ...counterpart, newName: child.text })
+
+      if (counterpart.name !== child.text) {
+        const shorthand = ts.isShorthandPropertyAssignment(child.parent)
+
+        edits.push({
+          start: child.getStart(),
+          end: child.end,
+          text: shorthand ? `${child.text}: ${counterpart.name}` : counterpart.name,
+        })
+        renames[child.text] = counterpart.name
+      }
+    }
+
+    ts.forEachChild(child, visit)
+  }
+
+  visit(node)
+
+  const start = node.getStart()
+  let text = source.slice(start, node.end)
+
+  for (const edit of edits.sort((a, b) => b.start - a.start)) {
+    text = text.slice(0, edit.start - start) + edit.text + text.slice(edit.end - start)
+  }
+
+  return { text, renames, expected }
+}
+
+// Which old binding a new one corresponds to, by how the matched occurrences vote.
+function counterpartOf(declaration: ts.Node, versions: Versions): Counterpart {
+  const name = declaration.getText()
+  const votes = new Map<ts.Node, number>()
+  let total = 0
+
+  for (const tree of versions.newTree.nodes) {
+    if (tree.kind !== ts.SyntaxKind.Identifier || tree.value !== name) continue
+    if (versions.newNames.declarationOf(tree.node as ts.Identifier) !== declaration) continue
+
+    const other = versions.mapping.dstOf(tree)
+
+    if (other === undefined || other.kind !== ts.SyntaxKind.Identifier) continue
+
+    const old = versions.oldNames.declarationOf(other.node as ts.Identifier)
+
+    if (old === undefined) continue
+
+    votes.set(old, (votes.get(old) ?? 0) + 1)
+    total++
+  }
+
+  // Nothing matched: the old version may still have the same name; verification checks it resolves.
+  if (total === 0) return { name, declStart: undefined }
+
+  const [best, count] = [...votes].reduce((a, b) => (b[1] > a[1] ? b : a))
+
+  if (count * 2 <= total) {
+    const names = [...votes.keys()].map((d) => `\`${d.getText()}\``).join(' or ')
+
+    refuse(`\`${name}\` has no single counterpart in the old version: ${names}`)
+  }
+
+  return { name: best.getText(), declStart: best.getStart() }
+}
+
+// Re-reads the candidate source the way replay will, and refuses anything that reads differently.
+function verify(
+  versions: Versions,
+  translation: Translation,
+  source: string,
+  describe: string,
+  isOurs: (statement: LogStatement) => boolean,
+): Propagation {
+  const { statement, file } = versions.input
+  const found = findLogStatements(source, file).statements.find(
+    (s) => s.name === statement.name && isOurs(s),
+  )
+
+  if (found === undefined) {
+    return { ok: false, reason: `${describe} the statement does not read back as a statement` }
+  }
+
+  const sf = parseSource(source, file)
+  const names = createNameResolver(sf)
+
+  if (names.syntaxErrors > versions.oldNames.syntaxErrors) {
+    return { ok: false, reason: `placing the statement ${describe} breaks the old file's syntax` }
+  }
+
+  if (found.loops.join('/') !== statement.loops.join('/')) {
+    const loops = (list: string[]) => (list.length === 0 ? 'no loop' : list.join(' > '))
+
+    return {
+      ok: false,
+      reason:
+        `no trustworthy anchor: ${describe} the statement would run in ${loops(found.loops)}, ` +
+        `not in ${loops(statement.loops)}`,
+    }
+  }
+
+  if (found.insideFunction !== statement.insideFunction) {
+    const where = (inside: boolean) => (inside ? 'inside a function' : 'at top level')
+
+    return {
+      ok: false,
+      reason: `no trustworthy anchor: ${describe} the statement would run ${where(found.insideFunction)}`,
+    }
+  }
+
+  const node = findStatementNode(sf, found.start, found.end)
+  const shift = source.length - versions.input.oldSource.length
+  let reason: string | undefined
+
+  const check = (child: ts.Node): void => {
+    if (reason !== undefined) return
+
+    if (ts.isIdentifier(child) && isReference(child)) {
+      const wanted = translation.expected.get(child.text)
+      const declaration = wanted && names.declarationOf(child)
+
+      if (wanted && (declaration === undefined || within(declaration, node ?? child))) {
+        reason =
+          `the statement uses \`${wanted.newName}\`, which the old version ` +
+          'has no counterpart for'
+      } else if (wanted && declaration) {
+        const start = declaration.getStart()
+        const expectedStart =
+          wanted.declStart === undefined || wanted.declStart < found.start
+            ? wanted.declStart
+            : wanted.declStart + shift
+
+        if (expectedStart !== undefined && start !== expectedStart) {
+          reason = `\`${child.text}\` means something else ${describe} in the old version`
+        } else if (start > found.end && sameScope(declaration, child)) {
+          reason = `the old version declares \`${child.text}\` only after the spot ${describe}`
+        }
+      }
+    }
+
+    ts.forEachChild(child, check)
+  }
+
+  if (node) check(node)
+
+  if (reason !== undefined) return { ok: false, reason }
+
+  return { ok: true, source, line: found.line, renames: translation.renames, anchor: describe }
+}
+
+// How the old version spells a flordb export: `fl.log`, or the local name of `{ log as put }`.
+function florCallee(member: string, bindings: FlorBindings): string {
+  const [namespace] = bindings.namespaces
+
+  if (namespace !== undefined) return `${namespace}.${member}`
+
+  for (const [local, exported] of bindings.named) if (exported === member) return local
+
+  refuse(`the old version does not import \`${member}\` from flordb`)
+}
+
+function isStandalone(node: ts.Statement, call: ts.CallExpression): boolean {
+  if (!ts.isExpressionStatement(node)) return false
+
+  let expression = skipParens(node.expression)
+
+  while (ts.isAwaitExpression(expression) || ts.isVoidExpression(expression)) {
+    expression = skipParens(expression.expression)
+  }
+
+  return expression === call
+}
+
+function findStatementNode(
+  sf: ts.SourceFile,
+  start: number,
+  end: number,
+): ts.Statement | undefined {
+  let found: ts.Statement | undefined
+
+  const visit = (node: ts.Node): void => {
+    if (found || node.end < start || node.pos > end) return
+
+    if (node.getStart(sf) === start && node.end === end && enclosingStatement(node) === node) {
+      found = node as ts.Statement
+
+      return
+    }
+
+    ts.forEachChild(node, visit)
+  }
+
+  visit(sf)
+
+  return found
+}
+
+function findLogCall(
+  node: ts.Node,
+  name: string,
+  bindings: FlorBindings,
+): ts.CallExpression | undefined {
+  let found: ts.CallExpression | undefined
+
+  const visit = (child: ts.Node): void => {
+    if (found) return
+
+    if (isFlorCall(child, 'log', bindings) && literalName(child.arguments[0]) === name) {
+      found = child
+
+      return
+    }
+
+    ts.forEachChild(child, visit)
+  }
+
+  visit(node)
+
+  return found
+}
+
+function outermostAt(sf: ts.SourceFile, start: number, end: number): ts.Node | undefined {
+  let found: ts.Node | undefined
+
+  const visit = (node: ts.Node): void => {
+    if (found || node.end < start || node.pos > end) return
+
+    if (node.getStart(sf) === start && node.end === end && enclosingStatement(node) !== node) {
+      found = node
+
+      return
+    }
+
+    ts.forEachChild(node, visit)
+  }
+
+  visit(sf)
+
+  return found
+}
+
+function sameUpToRenames(a: TreeNode, b: TreeNode, renames: Record<string, string>): boolean {
+  if (a.kind !== b.kind || a.children.length !== b.children.length) return false
+
+  if (a.value !== b.value) {
+    const renamed = a.kind === ts.SyntaxKind.Identifier && renames[a.value] === b.value
+
+    if (!renamed) return false
+  }
+
+  return a.children.every((child, i) => {
+    const other = b.children[i]
+
+    return other !== undefined && sameUpToRenames(child, other, renames)
+  })
+}
+
+function statementsOf(node: ts.Node): ts.NodeArray<ts.Statement> | undefined {
+  if (
+    ts.isBlock(node) ||
+    ts.isSourceFile(node) ||
+    ts.isModuleBlock(node) ||
+    ts.isCaseClause(node) ||
+    ts.isDefaultClause(node)
+  ) {
+    return node.statements
+  }
+
+  return undefined
+}
+
+function within(node: ts.Node, container: ts.Node): boolean {
+  return node.getStart() >= container.getStart() && node.end <= container.end
+}
+
+function sameScope(a: ts.Node, b: ts.Node): boolean {
+  return functionOf(a) === functionOf(b)
+}
+
+function functionOf(node: ts.Node): ts.Node | undefined {
+  for (let parent = node.parent; parent !== undefined; parent = parent.parent) {
+    if (ts.isFunctionLike(parent)) return parent
+  }
+
+  return undefined
+}
+
+function splice(text: string, insertion: Insertion): string {
+  return text.slice(0, insertion.at) + insertion.text + text.slice(insertion.at + insertion.removed)
+}
+
+function lineOf(tree: SyntaxTree, node: TreeNode): number {
+  return tree.sf.getLineAndCharacterOfPosition(node.start).line + 1
+}
+
+function lineOfNode(node: ts.Node): number {
+  const sf = node.getSourceFile()
+
+  return sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1
+}
+
+function kindName(node: ts.Node): string {
+  const name = ts.SyntaxKind[node.kind].replace(/Statement$/, '').toLowerCase()
+
+  return `${/^[aeiou]/.test(name) ? 'an' : 'a'} \`${name}\``
+}

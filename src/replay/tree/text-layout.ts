@@ -1,0 +1,162 @@
+import ts from 'typescript'
+
+export interface Insertion {
+  at: number
+  // characters of the old text replaced, from `at`
+  removed: number
+  text: string
+  // offset of the statement itself within `text`
+  offset: number
+}
+
+export function lineStartOf(text: string, pos: number): number {
+  return text.lastIndexOf('\n', pos - 1) + 1
+}
+
+export function lineEndOf(text: string, pos: number): number {
+  const end = text.indexOf('\n', pos)
+
+  return end === -1 ? text.length : end
+}
+
+export function indentAt(text: string, pos: number): string {
+  const start = lineStartOf(text, pos)
+
+  return /^[ \t]*/.exec(text.slice(start, pos))?.[0] ?? ''
+}
+
+// The step by which the file indents: a tab, or the most frequent increase in leading spaces.
+export function indentUnitOf(text: string): string {
+  const lines = text.split('\n').filter((line) => line.trim() !== '')
+
+  if (lines.filter((line) => line.startsWith('\t')).length > lines.length / 10) return '\t'
+
+  const steps = new Map<number, number>()
+  let previous = 0
+
+  for (const line of lines) {
+    const width = /^ */.exec(line)?.[0].length ?? 0
+
+    if (width > previous) steps.set(width - previous, (steps.get(width - previous) ?? 0) + 1)
+    previous = width
+  }
+
+  let unit = 2
+  let seen = 0
+
+  for (const [step, count] of steps) {
+    if (count > seen) {
+      unit = step
+      seen = count
+    }
+  }
+
+  return ' '.repeat(unit)
+}
+
+// Moves a multi-line snippet from one indentation to another, level for level.
+export function reindent(
+  snippet: string,
+  from: { base: string; unit: string },
+  to: { base: string; unit: string },
+): string {
+  const [first = '', ...rest] = snippet.split('\n')
+  const moved = rest.map((line) => {
+    if (line.trim() === '' || !line.startsWith(from.base)) return line
+
+    let tail = line.slice(from.base.length)
+    let levels = 0
+
+    while (from.unit !== '' && tail.startsWith(from.unit)) {
+      tail = tail.slice(from.unit.length)
+      levels++
+    }
+
+    return to.base + to.unit.repeat(levels) + tail
+  })
+
+  return [first, ...moved].join('\n')
+}
+
+// Whether the file ends its statements with semicolons, judged by the majority.
+export function usesSemicolons(sf: ts.SourceFile): boolean {
+  let with_ = 0
+  let without = 0
+
+  const visit = (node: ts.Node): void => {
+    if (ts.isExpressionStatement(node) || ts.isVariableStatement(node)) {
+      if (sf.text[node.end - 1] === ';') with_++
+      else without++
+    }
+
+    ts.forEachChild(node, visit)
+  }
+
+  visit(sf)
+
+  return with_ > without
+}
+
+export function withSemicolonStyle(statement: string, semicolons: boolean): string {
+  const trimmed = statement.replace(/;\s*$/, '')
+
+  return semicolons ? `${trimmed};` : trimmed
+}
+
+// Where a line may be opened after `node`: past any comment that trails it on its line.
+export function insertAfter(
+  text: string,
+  node: ts.Node,
+  indent: string,
+  snippet: string,
+): Insertion {
+  let end = node.end
+
+  for (const range of ts.getTrailingCommentRanges(text, end) ?? []) end = range.end
+
+  const lineEnd = lineEndOf(text, end)
+
+  if (text.slice(end, lineEnd).trim() === '') {
+    return { at: lineEnd, removed: 0, text: `\n${indent}${snippet}`, offset: 1 + indent.length }
+  }
+
+  // More code follows on the same line: give both the statement and that code a line of their own.
+  return {
+    at: node.end,
+    removed: 0,
+    text: `\n${indent}${snippet}\n${indent}`,
+    offset: 1 + indent.length,
+  }
+}
+
+// Before `node`, and before the comments that lead into it, which belong to it.
+export function insertBefore(
+  text: string,
+  node: ts.Node,
+  indent: string,
+  snippet: string,
+): Insertion {
+  const comments = ts.getLeadingCommentRanges(text, node.pos) ?? []
+  let at = node.getStart()
+
+  for (const range of comments) {
+    if (text.slice(lineStartOf(text, range.pos), range.pos).trim() === '') {
+      at = range.pos
+      break
+    }
+  }
+
+  const lineStart = lineStartOf(text, at)
+
+  if (text.slice(lineStart, at).trim() === '') {
+    return { at: lineStart, removed: 0, text: `${indent}${snippet}\n`, offset: indent.length }
+  }
+
+  return { at, removed: 0, text: `${snippet}\n${indent}`, offset: 0 }
+}
+
+export function snippetOf(text: string, max = 50): string {
+  const line = (text.split('\n')[0] ?? '').trim()
+
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line
+}

@@ -1,0 +1,23 @@
+import * as flor from 'flordb'
+
+import { loadBatches } from './data.js'
+import { Adam, crossEntropy, Mlp } from './nn.js'
+
+const epochs = flor.arg('epochs', 10)
+const model = new Mlp([784, 256, 10])
+const optimizer = new Adam(model.parameters(), 3e-4)
+const batches = loadBatches('data/train.jsonl', 32)
+
+for (const epoch of flor.loop('epoch', range(epochs))) {
+  let running = 0
+
+  for (const [x, y] of flor.loop('step', batches)) {
+    optimizer.zeroGrad()
+    const loss = crossEntropy(model.forward(x), y)
+    loss.backward()
+    optimizer.step()
+    running += flor.log('batch_loss', loss.item())
+  }
+
+  flor.log('train_loss', running / batches.length)
+}
