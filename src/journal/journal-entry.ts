@@ -32,6 +32,7 @@ export type JournalEntry =
   | ['h', RunHeader]
   | ['c', number, number | null, string, number, string | number | boolean | null]
   | ['l', number | null, string, string, unknown]
+  | ['f', number | null, string, string, unknown]
   | ['k', number, string, string, string, number, string]
   | ['t', TimingKind, number | null, string | null, number]
   | ['s', RunStatus, string]

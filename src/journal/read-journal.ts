@@ -4,6 +4,8 @@ export interface JournalContents {
   header: RunHeader
   contexts: Extract<JournalEntry, { 0: 'c' }>[]
   logs: Extract<JournalEntry, { 0: 'l' }>[]
+  /** A replay's recomputed values of names it does not write, for the fidelity check. */
+  shadows: Extract<JournalEntry, { 0: 'f' }>[]
   checkpoints: Extract<JournalEntry, { 0: 'k' }>[]
   timings: [TimingKind, number | null, string | null, number][]
   status: RunStatus | undefined
@@ -22,6 +24,7 @@ export function readJournal(text: string): JournalContents | undefined {
   const contents: Partial<JournalContents> & Omit<JournalContents, 'header'> = {
     contexts: [],
     logs: [],
+    shadows: [],
     checkpoints: [],
     timings: [],
     status: undefined,
@@ -44,6 +47,9 @@ export function readJournal(text: string): JournalContents | undefined {
     switch (item[0]) {
       case 'l':
         contents.logs.push(item)
+        break
+      case 'f':
+        contents.shadows.push(item)
         break
       case 'c':
         contents.contexts.push(item)

@@ -8,7 +8,7 @@ import {
   type CheckpointScope,
 } from './checkpointing.js'
 import { contextStorage, newContext, type LoopContext } from './loop-context.js'
-import { replaySettings, type ReplaySettings } from './replay-settings.js'
+import { checkpointKey, replaySettings, type ReplaySettings } from './replay-settings.js'
 import type { Run } from './run.js'
 import { currentRun } from './session.js'
 import { endReplay } from './commit.js'
@@ -60,7 +60,11 @@ export class LoopFrame {
 
     const replay = this.#replay
 
-    if (replay?.strategy !== 'nested' || this.#depth !== 0) return true
+    if (this.#depth !== 0 || !replay || replay.loop !== this.#name) return true
+
+    if (replay.strategy === 'suffix') return false
+
+    if (replay.strategy !== 'nested') return true
 
     const from = replay.restoreFrom ?? 0
     const last = replay.iterations?.at(-1) ?? Infinity
@@ -69,9 +73,7 @@ export class LoopFrame {
 
     if (this.#iteration <= from) return false
 
-    if (this.#iteration === from + 1 && from > 0 && this.#scope) {
-      restoreCheckpoint(this.#scope, this.#saved(`${from}:end`))
-    }
+    if (this.#iteration === from + 1 && from > 0) this.#restore(from, 'end')
 
     this.#run.suppressed = !(replay.iterations ?? []).includes(this.#iteration)
 
@@ -84,16 +86,18 @@ export class LoopFrame {
    */
   replaced(): boolean {
     const replay = this.#replay
+    const parent = this.#parent
 
-    if (replay?.strategy !== 'outer' || this.#depth !== 1 || !this.#scope || !this.#parent) return false
+    if (replay?.strategy !== 'outer' || this.#depth !== 1 || !this.#scope || !parent) return false
 
-    const k = (this.#parent.finishedLoops?.get(this.#name) ?? 0) + 1
-    const files = replay.checkpoints[`${this.#parent.iteration}:loop:${this.#name}:${k}`]
+    const k = (parent.finishedLoops?.get(this.#name) ?? 0) + 1
+    const files = replay.checkpoints[checkpointKey(parent.name, parent.iteration, `loop:${this.#name}:${k}`)]
 
+    // Without a saved state the loop runs for real: slower, equally exact.
     if (!files) return false
 
     restoreCheckpoint(this.#scope, files)
-    this.#countFinished(this.#parent)
+    this.#countFinished(parent)
 
     return true
   }
@@ -166,6 +170,10 @@ export class LoopFrame {
     if (this.#depth === 0) {
       this.#run.lastLoopEndedAt = now
       this.#run.suppressed = false
+
+      if (this.#replay?.strategy === 'suffix' && this.#replay.loop === this.#name) {
+        this.#restore(this.#replay.restoreFrom ?? 0, 'end')
+      }
     }
   }
 
@@ -183,11 +191,12 @@ export class LoopFrame {
     return k
   }
 
-  #saved(key: string): Record<string, string> {
+  #restore(iteration: number, point: string): void {
+    const key = checkpointKey(this.#name, iteration, point)
     const files = this.#replay?.checkpoints[key]
 
-    if (!files) throw new Error(`the replay plan has no checkpoint ${key}`)
+    if (!files || !this.#scope) throw new Error(`replay needs the saved state ${key}, which this run does not have`)
 
-    return files
+    restoreCheckpoint(this.#scope, files)
   }
 }

@@ -17,8 +17,13 @@ const maxNameLength = 255
 export interface RunOptions {
   /** Set when this process replays an old run: records join that run instead of a new one. */
   replay?: RunHeader['replay']
-  /** Names the replay may write; records of other names are dropped. */
+  /**
+   * Names the replay writes. Other names are written as shadows: recomputed
+   * values that the fidelity check compares with what the run recorded.
+   */
   only?: ReadonlySet<string>
+  /** Start with records dropped (a replay job whose prefix another job writes). */
+  suppressed?: boolean
 }
 
 /**
@@ -53,6 +58,7 @@ export class Run {
     this.filename = repoPath(location, entryScript)
     this.#only = options.only
     this.replaying = options.replay !== undefined
+    this.suppressed = options.suppressed ?? false
 
     const header: RunHeader = {
       projid: location.projid,
@@ -91,6 +97,8 @@ export class Run {
 
     const contextId = context === undefined ? 'null' : this.contextId(context)
 
+    if (this.#only && !this.#only.has(name)) return this.#shadow(contextId, quoted, name, value)
+
     // The common case, a finite number, skips the general encoder.
     if (typeof value === 'number' && Number.isFinite(value)) {
       this.journal.append(`["l",${contextId},${quoted},"number",${value}]`)
@@ -104,6 +112,14 @@ export class Run {
 
     // A long stretch of logging with no loop boundary still reaches the file.
     if ((++this.#records & 4095) === 0) this.journal.tick()
+  }
+
+  #shadow(contextId: number | 'null', quoted: string, name: string, value: unknown): void {
+    const encoded = encodeValue(value)
+
+    if (encoded.problem) return
+
+    this.journal.append(`["f",${contextId},${quoted},"${encoded.type}",${encoded.json}]`)
   }
 
   /** The context's id in this run, writing it (and its parents) on first use. */
@@ -177,8 +193,6 @@ export class Run {
 
       return undefined
     }
-
-    if (this.#only && !this.#only.has(name)) return undefined
 
     if (reservedNames.has(name)) {
       warnOnce(

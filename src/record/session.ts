@@ -40,7 +40,11 @@ export function currentRun(): Run {
 
   const settings = replaySettings()
   const options: RunOptions = settings
-    ? { replay: { of: settings.of, from: settings.from, names: settings.names }, only: new Set(settings.names) }
+    ? {
+        replay: { of: settings.of, from: settings.from, names: settings.names },
+        only: new Set(settings.names),
+        suppressed: settings.keepPrefix === false,
+      }
     : {}
 
   current = new Run(getLocation(), options)

@@ -1,0 +1,181 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+
+import { journalsFolder } from '../journal/catch-up.js'
+import { ingestJournal } from '../journal/ingest-journal.js'
+import { readJournal, type JournalContents } from '../journal/read-journal.js'
+import type { Location } from '../record/location.js'
+import type { ReplaySettings } from '../record/replay-settings.js'
+import type { Backend } from '../store/backend.js'
+import { addWorktree, removeWorktree } from '../versions/worktree.js'
+import { checkFidelity, type Fidelity } from './fidelity.js'
+import type { ReplayJob } from './replay-plan.js'
+
+export interface JobResult {
+  job: ReplayJob
+  ok: boolean
+  seconds: number
+  /** The last lines the process wrote to stderr, when it failed. */
+  error?: string
+  records: number
+  fidelity?: Fidelity
+}
+
+export interface JobContext {
+  store: Backend
+  location: Location
+  /** Where worktrees and settings go; removed by the caller. */
+  scratch: string
+  /** The version of the code the statements come from. */
+  from: string | null
+  /** Children still running, so an interrupt can stop them. */
+  children: Set<ChildProcess>
+}
+
+/**
+ * Runs one job: the run's version checked out in a worktree of its own (never
+ * the user's), the statements written in, the recorded command started with
+ * the replay settings, and its journal added to the run's records.
+ */
+export async function runReplayJob(job: ReplayJob, context: JobContext): Promise<JobResult> {
+  const { location, scratch } = context
+  const repo = location.repo!
+  const id = job.id.replace(/[^\w.#-]/g, '-')
+  const worktree = join(scratch, id)
+  const started = performance.now()
+
+  await addWorktree(repo, job.run.version, worktree)
+
+  try {
+    for (const file of job.files) writeFileSync(join(worktree, file.path), file.source)
+
+    linkDependencies(location.root, worktree)
+
+    const settingsFile = join(scratch, `${id}.json`)
+    const settings: ReplaySettings = {
+      of: job.run.tstamp,
+      from: context.from,
+      names: job.names,
+      args: job.args,
+      strategy: job.strategy,
+      loop: job.loop,
+      iterations: job.iterations,
+      restoreFrom: job.restoreFrom,
+      keepPrefix: job.keepPrefix,
+      checkpoints: job.checkpoints,
+    }
+
+    writeFileSync(settingsFile, JSON.stringify(settings))
+
+    const exit = await runProcess(job, worktree, settingsFile, context)
+    const seconds = (performance.now() - started) / 1000
+    const journalFile = findJournal(location.dir, exit.pid, job.run.tstamp)
+    const journal = journalFile ? readJournal(readFileSync(journalFile, 'utf8')) : undefined
+
+    if (exit.code !== 0 || !journal || !journalFile) {
+      // A failed replay's partial records are kept aside, never mixed into the run.
+      if (journalFile) renameSync(journalFile, `${journalFile}.failed`)
+
+      return { job, ok: false, seconds, error: exit.stderr || `exited with ${exit.code ?? exit.signal}`, records: 0 }
+    }
+
+    await ingestJournal(context.store, journal, { key: `${journalsFolder}/${journalFile.split(/[\\/]/).pop()}` })
+
+    return {
+      job,
+      ok: true,
+      seconds,
+      records: journal.logs.length,
+      fidelity: await checkFidelity(context.store, job.run.runId, journal),
+    }
+  } finally {
+    await removeWorktree(repo, worktree)
+  }
+}
+
+// A worktree has the code but not the ignored dependencies; the project's own serve.
+function linkDependencies(root: string, worktree: string): void {
+  const modules = join(root, 'node_modules')
+  const target = join(worktree, 'node_modules')
+
+  if (existsSync(modules) && !existsSync(target)) symlinkSync(modules, target, 'dir')
+}
+
+interface Exit {
+  pid: number
+  code: number | null
+  signal: NodeJS.Signals | null
+  stderr: string
+}
+
+function runProcess(job: ReplayJob, worktree: string, settingsFile: string, context: JobContext): Promise<Exit> {
+  const { runtime, argv, filename } = job.run
+  const child = spawn(runtime.execPath, [...runtime.execArgv, join(worktree, filename), ...argv], {
+    cwd: join(worktree, runtime.cwd),
+    env: {
+      ...process.env,
+      FLORDB_DIR: context.location.dir,
+      FLORDB_PROJID: context.location.projid,
+      FLORDB_REPLAY: settingsFile,
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  })
+  let stderr = ''
+
+  context.children.add(child)
+  child.stderr!.setEncoding('utf8')
+  child.stderr!.on('data', (chunk: string) => {
+    stderr = (stderr + chunk).slice(-4000)
+  })
+
+  return new Promise((resolve, reject) => {
+    child.on('error', reject)
+    child.on('close', (code, signal) => {
+      context.children.delete(child)
+      resolve({ pid: child.pid ?? -1, code, signal, stderr: stderr.trim() })
+    })
+  })
+}
+
+function findJournal(dir: string, pid: number, tstamp: string): string | undefined {
+  const folder = join(dir, journalsFolder)
+
+  for (const file of readdirSync(folder)) {
+    if (!file.endsWith('.jsonl')) continue
+
+    const path = join(folder, file)
+    const firstLine = headOf(path).split('\n', 1)[0] ?? ''
+
+    if (!firstLine.includes(`"pid":${pid}`)) continue
+
+    const journal: JournalContents | undefined = readJournal(firstLine)
+
+    if (journal?.header.runtime.pid === pid && journal.header.replay?.of === tstamp) return path
+  }
+
+  return undefined
+}
+
+// The header is the first line; a journal can be large, so only its head is read.
+function headOf(path: string): string {
+  const buffer = Buffer.alloc(16 * 1024)
+  const fd = openSync(path, 'r')
+
+  try {
+    return buffer.toString('utf8', 0, readSync(fd, buffer, 0, buffer.length, 0))
+  } finally {
+    closeSync(fd)
+  }
+}
