@@ -480,15 +480,6 @@ function verify(
     }
   }
 
-  if (found.insideFunction !== statement.insideFunction) {
-    const where = (inside: boolean) => (inside ? 'inside a function' : 'at top level')
-
-    return {
-      ok: false,
-      reason: `no trustworthy anchor: ${describe} the statement would run ${where(found.insideFunction)}`,
-    }
-  }
-
   const node = findStatementNode(sf, found.start, found.end)
   const shift = source.length - versions.input.oldSource.length
   let reason: string | undefined

@@ -168,5 +168,15 @@ function keyOf(node: ts.Node): string | undefined {
     }
   }
 
+  // Two statements that log under the same name are the same statement, whatever they log.
+  if (ts.isExpressionStatement(node) && ts.isCallExpression(node.expression)) {
+    const [name] = node.expression.arguments
+    const callee = node.expression.expression
+
+    if (name && ts.isStringLiteralLike(name) && /(^|\.)log$/.test(callee.getText())) {
+      return `log:${name.text}`
+    }
+  }
+
   return undefined
 }

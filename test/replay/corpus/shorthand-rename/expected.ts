@@ -1,0 +1,22 @@
+import * as flor from 'flordb'
+
+import { loadBatches } from './data.js'
+import { Adam, Mlp } from './nn.js'
+
+const model = new Mlp([32, 64, 1])
+const optimizer = new Adam(model.parameters(), 1e-3)
+
+for (const epoch of flor.loop('epoch', range(20))) {
+  let totalLoss = 0
+  let count = 0
+
+  for (const batch of loadBatches('data/regression.csv', 128)) {
+    const step = model.fitBatch(batch, optimizer)
+    totalLoss += step.loss * batch.size
+    count += batch.size
+  }
+
+  const mae = model.meanAbsoluteError(loadBatches('data/holdout.csv', 512))
+  flor.log('summary', { loss: totalLoss / count, mae, seen: count })
+  console.log(`epoch ${epoch}: mae ${mae}`)
+}
