@@ -7,9 +7,13 @@ import { FlorError, type FlorErrorCode } from '../errors.js'
 import { closeStores } from '../read/open-store.js'
 import { dataframeCommand } from './dataframe-command.js'
 import { formats, render, type Format, type Output } from './output.js'
+import { diffCommand } from './diff-command.js'
 import { queryCommand } from './query-command.js'
+import { replayCommand, type ReplayFlags } from './replay-command.js'
+import { replayJobCommand } from './replay-job-command.js'
 import { statCommand } from './stat-command.js'
 import { unpackCommand } from './unpack-command.js'
+import { whereCommand } from './where-command.js'
 
 /** Exit codes by kind of mistake, so scripts can tell them apart. */
 const exitCodes: Partial<Record<FlorErrorCode, number>> & { default: number } = {
@@ -75,7 +79,57 @@ function program(): Command {
     .addOption(formatOption())
     .action(async (options: { format: Format }) => print(await statCommand(), options.format))
 
+  cli
+    .command('replay')
+    .description('fill in names for past runs: put their new flor.log statements into old versions and replay them')
+    .argument('<names...>', 'log names, separated by commas or spaces')
+    .option('-w, --where <condition>', 'only runs whose run-level values match, e.g. "lr > 0.01 and epochs = 10"')
+    .option('-y, --yes', 'run without asking for confirmation')
+    .option('--dry-run', 'print the plan as JSON and run nothing')
+    .option('--emit <kind>', 'write the jobs for an external scheduler instead of running them (make)')
+    .option('-j, --jobs <n>', 'parallel workers (default: the number of cores)', parsePositive)
+    .addOption(formatOption())
+    .action(async (names: string[], options: ReplayFlags & { format: Format }) =>
+      print(await replayCommand(names, options), options.format),
+    )
+
+  cli
+    .command('replay-job', { hidden: true })
+    .description('run one job of a plan written by "replay --emit make"')
+    .argument('<file>', 'the job file')
+    .addOption(formatOption())
+    .action(async (file: string, options: { format: Format }) =>
+      print(await replayJobCommand(file), options.format),
+    )
+
+  cli
+    .command('where')
+    .description('list the files and lines that log a name, in the current code and in each recorded version')
+    .argument('<name>', 'a log name')
+    .addOption(formatOption())
+    .action(async (name: string, options: { format: Format }) =>
+      print(await whereCommand(name), options.format),
+    )
+
+  cli
+    .command('diff')
+    .description('show the code and run-level values that changed between two runs (named by tstamp)')
+    .argument('<from>', 'a run\'s tstamp, or an unambiguous prefix of it')
+    .argument('<to>', 'another run\'s tstamp')
+    .addOption(formatOption())
+    .action(async (from: string, to: string, options: { format: Format }) =>
+      print(await diffCommand(from, to), options.format),
+    )
+
   return cli
+}
+
+function parsePositive(text: string): number {
+  const value = Number(text)
+
+  if (!Number.isInteger(value) || value < 1) throw new FlorError('E_USAGE', `--jobs takes a whole number of 1 or more, not "${text}"`)
+
+  return value
 }
 
 function print(output: Output, format: Format): void {
