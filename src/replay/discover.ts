@@ -55,7 +55,7 @@ export function findLogStatements(
           end: statement.end,
           text,
           loops: enclosingLoops(statement, bindings),
-          insideFunction: isInsideFunction(node),
+          insideFunction: isInsideFunction(node, bindings),
         })
       }
     }
@@ -104,9 +104,25 @@ function enclosingLoops(statement: ts.Node, bindings: FlorBindings): string[] {
   return loops
 }
 
-function isInsideFunction(node: ts.Node): boolean {
+// The body given to flor.checkpointing or flor.iteration runs right where it
+// is written, so it does not hide the statement's depth the way a function does.
+// TODO: a `main()` called once at the top level hides it too, so statements in
+// such scripts are replayed by re-running iterations rather than the cheaper plans.
+function isInsideFunction(node: ts.Node, bindings: FlorBindings): boolean {
   for (let parent = node.parent; parent !== undefined; parent = parent.parent) {
-    if (ts.isFunctionLike(parent) || ts.isClassStaticBlockDeclaration(parent)) return true
+    if (ts.isClassStaticBlockDeclaration(parent)) return true
+
+    if (!ts.isFunctionLike(parent)) continue
+
+    const call = parent.parent
+
+    const runsInPlace =
+      call !== undefined &&
+      ts.isCallExpression(call) &&
+      call.arguments.includes(parent as unknown as ts.Expression) &&
+      (isFlorCall(call, 'checkpointing', bindings) || isFlorCall(call, 'iteration', bindings))
+
+    if (!runsInPlace) return true
   }
 
   return false
