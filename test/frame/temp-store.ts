@@ -1,0 +1,91 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+import type { Backend, SqlValue } from '../../src/store/backend.js'
+import { openBackend } from '../../src/store/open-backend.js'
+
+export interface TempStore {
+  readonly backend: Backend
+  addRun(run: { projid?: string; tstamp: string; filename: string }): Promise<RunWriter>
+  close(): Promise<void>
+}
+
+/** Writes one run's loops and logs straight into the tables, as ingestion would. */
+export interface RunWriter {
+  readonly id: number
+  /** Opens a loop iteration under `parent` (the run itself when omitted); returns its ctx id. */
+  loop(name: string, iteration: number, value?: SqlValue, parent?: number): Promise<number>
+  /** Logs `value` at `ctx` (run level when omitted), encoded the way the record path does. */
+  log(name: string, value: unknown, ctx?: number): Promise<void>
+  /** Logs an already encoded value. */
+  logRaw(name: string, vtype: string, value: SqlValue, ctx?: number): Promise<void>
+}
+
+export async function openTempStore(): Promise<TempStore> {
+  const dir = mkdtempSync(join(tmpdir(), 'flordb-frame-'))
+  const backend = await openBackend(dir)
+  let runs = 0
+
+  return {
+    backend,
+    addRun: async ({ projid = 'pdf_parser', tstamp, filename }) => {
+      const id = ++runs
+
+      await backend.run(
+        `insert into runs (run_id, projid, tstamp, filename, argv, runtime, status, started_at)
+         values (?, ?, ?, ?, '[]', '{}', 'ok', ?)`,
+        [id, projid, tstamp, filename, tstamp],
+      )
+
+      return runWriter(backend, id)
+    },
+    close: async () => {
+      await backend.close()
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+function runWriter(backend: Backend, id: number): RunWriter {
+  let ctx = 0
+  let seq = 0
+
+  const logRaw = async (name: string, vtype: string, value: SqlValue, at?: number): Promise<void> => {
+    await backend.run(
+      'insert into logs (run_id, seq, ctx_id, name, vtype, value) values (?, ?, ?, ?, ?, ?)',
+      [id, ++seq, at ?? null, name, vtype, value],
+    )
+  }
+
+  return {
+    id,
+    loop: async (name, iteration, value = null, parent) => {
+      const opened = ++ctx
+
+      await backend.run(
+        'insert into loops (run_id, ctx_id, parent_ctx_id, name, iteration, value) values (?, ?, ?, ?, ?, ?)',
+        [id, opened, parent ?? null, name, iteration, value],
+      )
+
+      return opened
+    },
+    log: async (name, value, at) => {
+      const [vtype, encoded] = encode(value)
+
+      await logRaw(name, vtype, encoded, at)
+    },
+    logRaw,
+  }
+}
+
+function encode(value: unknown): [string, SqlValue] {
+  if (value === null || value === undefined) return ['null', null]
+  if (typeof value === 'number') return ['number', Number.isFinite(value) ? value : String(value)]
+  if (typeof value === 'string') return ['string', value]
+  if (typeof value === 'boolean') return ['boolean', value ? 1 : 0]
+  if (typeof value === 'bigint') return ['bigint', value.toString()]
+  if (value instanceof Date) return ['date', value.toISOString()]
+
+  return ['json', JSON.stringify(value)]
+}
