@@ -139,23 +139,36 @@ function insertStatement(
   node: ts.Statement,
   newBindings: FlorBindings,
 ): Propagation {
-  const versions = matchVersions(input, newSf, oldSf, newBindings, node)
-  const translation = translate(node, versions)
-  const anchors = anchorsOf(node, versions)
+  let unit = node
+  let versions = matchVersions(input, newSf, oldSf, newBindings, unit)
+
+  for (let guard = liftable(unit, versions); guard; guard = liftable(unit, versions)) {
+    unit = guard
+    versions = matchVersions(input, newSf, oldSf, newBindings, unit)
+  }
+
+  const translation = translate(unit, versions)
+  const anchors = anchorsOf(unit, versions)
   const from = {
-    base: indentAt(input.newSource, node.getStart()),
+    base: indentAt(input.newSource, unit.getStart()),
     unit: indentUnitOf(input.newSource),
   }
-  const unit = indentUnitOf(input.oldSource)
+  const indentUnit = indentUnitOf(input.oldSource)
   const semicolons = usesSemicolons(oldSf)
+  const guarded = unit === node ? '' : ', with the `if` that guards it'
+  // A statement set off by a blank line, like a guarding `if`, keeps it after its old neighbour.
+  const blankLine = /\n[ \t]*\n[ \t]*$/.test(input.newSource.slice(0, unit.getStart()))
   let firstReason: string | undefined
 
   for (const anchor of anchors) {
-    const moved = reindent(translation.text, from, { base: anchor.indent, unit })
-    const insertion = anchor.insert(withSemicolonStyle(moved, semicolons))
+    const moved = reindent(translation.text, from, { base: anchor.indent, unit: indentUnit })
+    const snippet = unit === node ? withSemicolonStyle(moved, semicolons) : moved
+    const insertion = anchor.insert(snippet, blankLine)
     const source = splice(input.oldSource, insertion)
     const start = insertion.at + insertion.offset
-    const verdict = verify(versions, translation, source, anchor.describe, (s) => s.start === start)
+    const verdict = verify(versions, translation, source, anchor.describe + guarded, (s) => {
+      return s.start >= start && s.end <= start + snippet.length
+    })
 
     if (verdict.ok) return verdict
 
@@ -165,10 +178,32 @@ function insertStatement(
   return { ok: false, reason: firstReason ?? 'no trustworthy anchor' }
 }
 
+// An `if` that exists only to guard the statement goes along with it: `if (i % 100 === 0) log(...)`.
+function liftable(unit: ts.Statement, versions: Versions): ts.IfStatement | undefined {
+  const parent = unit.parent
+  const alone = ts.isBlock(parent) && parent.statements.length === 1
+  const body = alone ? parent : unit
+  const owner = body.parent
+
+  if (!ts.isIfStatement(owner) || owner.thenStatement !== body || owner.elseStatement) {
+    return undefined
+  }
+
+  if (alone) {
+    const block = versions.newTree.byNode.get(parent)
+
+    if (block && versions.mapping.dstOf(block)) return undefined
+  } else if (!ts.isIfStatement(parent)) {
+    return undefined
+  }
+
+  return owner
+}
+
 interface Anchor {
   indent: string
   describe: string
-  insert(snippet: string): Insertion
+  insert(snippet: string, blankLine: boolean): Insertion
 }
 
 // The spots the matching vouches for, in order of trust: after the mapped previous sibling, at the
@@ -201,7 +236,7 @@ function anchorsOf(node: ts.Statement, versions: Versions): Anchor[] {
     anchors.push({
       indent,
       describe: `after \`${snippetOf(before.node.getText())}\` (line ${lineOf(oldTree, before)})`,
-      insert: (snippet) => insertAfter(old, before.node, indent, snippet),
+      insert: (snippet, blankLine) => insertAfter(old, before.node, indent, snippet, blankLine),
     })
   }
 
@@ -505,7 +540,7 @@ function verify(
         if (expectedStart !== undefined && start !== expectedStart) {
           reason = `\`${child.text}\` means something else ${describe} in the old version`
         } else if (start > found.end && sameScope(declaration, child)) {
-          reason = `the old version declares \`${child.text}\` only after the spot ${describe}`
+          reason = `the old version declares \`${child.text}\` only later than ${describe}`
         }
       }
     }

@@ -109,23 +109,42 @@ export function insertAfter(
   node: ts.Node,
   indent: string,
   snippet: string,
+  blankLine = false,
 ): Insertion {
   let end = node.end
 
   for (const range of ts.getTrailingCommentRanges(text, end) ?? []) end = range.end
 
   const lineEnd = lineEndOf(text, end)
+  const open = blankLine ? '\n\n' : '\n'
 
   if (text.slice(end, lineEnd).trim() === '') {
-    return { at: lineEnd, removed: 0, text: `\n${indent}${snippet}`, offset: 1 + indent.length }
+    const following = lineEndOf(text, lineEnd + 1)
+
+    // The old code already sets off what follows: take the statement's place behind that blank line.
+    if (blankLine && following < text.length && text.slice(lineEnd + 1, following).trim() === '') {
+      return {
+        at: following + 1,
+        removed: 0,
+        text: `${indent}${snippet}\n`,
+        offset: indent.length,
+      }
+    }
+
+    return {
+      at: lineEnd,
+      removed: 0,
+      text: `${open}${indent}${snippet}`,
+      offset: open.length + indent.length,
+    }
   }
 
   // More code follows on the same line: give both the statement and that code a line of their own.
   return {
     at: node.end,
     removed: 0,
-    text: `\n${indent}${snippet}\n${indent}`,
-    offset: 1 + indent.length,
+    text: `${open}${indent}${snippet}\n${indent}`,
+    offset: open.length + indent.length,
   }
 }
 

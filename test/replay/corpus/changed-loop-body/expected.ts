@@ -23,8 +23,8 @@ for (const epoch of flor.loop('epoch', range(epochs))) {
     optimizer.zeroGrad()
     lossSum += loss.item()
   }
-  flor.log('scale', scaler.getScale())
 
+  flor.log('scale', scaler.getScale())
   flor.log('train_loss', lossSum / data.trainBatches)
   flor.log('top1', await model.accuracy(data.validation(512)))
 }
