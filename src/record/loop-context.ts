@@ -23,6 +23,11 @@ export interface LoopContext {
 
 export const contextStorage = new AsyncLocalStorage<LoopContext | undefined>()
 
+// Node tracks async contexts only from a storage's first use; promises made
+// before it resume in the root context, where a loop's context would leak to
+// every caller. Using it at import tracks the user's code from its start.
+contextStorage.enterWith(undefined)
+
 export function newContext(
   parent: LoopContext | undefined,
   name: string,

@@ -1,3 +1,4 @@
+import { contextStorage, type LoopContext } from './loop-context.js'
 import { LoopFrame } from './loop-frame.js'
 import { warnOnce } from './warn.js'
 
@@ -49,21 +50,143 @@ function* syncLoop<T>(name: string, items: Iterable<T>): Generator<T, void, unde
   }
 }
 
-async function* asyncLoop<T>(name: string, items: AsyncIterable<T>): AsyncGenerator<T, void, undefined> {
-  const frame = new LoopFrame(name)
+/**
+ * An async loop is an iterator, not an async generator: code in a generator
+ * runs in its own async context, so the contexts it enters never reach the
+ * loop body. Each result enters its context when `for await` reads it, which
+ * happens in the body's own async context.
+ */
+function asyncLoop<T>(name: string, items: AsyncIterable<T>): AsyncGenerator<T, void, undefined> {
+  return new AsyncLoop(name, items) as unknown as AsyncGenerator<T, void, undefined>
+}
 
-  if (frame.replaced()) return
+class AsyncLoop<T> {
+  readonly #name: string
+  readonly #items: AsyncIterable<T>
+  #frame: LoopFrame | undefined
+  #iterator: AsyncIterator<T> | undefined
+  #parent: LoopContext | undefined
+  #finished = false
+  #results = 0
 
-  try {
-    for await (const item of items) {
+  constructor(name: string, items: AsyncIterable<T>) {
+    this.#name = name
+    this.#items = items
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this
+  }
+
+  async next(): Promise<IteratorResult<T, void>> {
+    if (this.#finished) return this.#done()
+
+    // Until the first await, this runs in the caller's context: the loop's parent.
+    if (!this.#frame) {
+      this.#parent = contextStorage.getStore()
+      this.#frame = new LoopFrame(this.#name)
+
+      if (this.#frame.replaced()) return this.#finish()
+
+      this.#iterator = this.#items[Symbol.asyncIterator]()
+    } else {
+      this.#frame.end()
+    }
+
+    const frame = this.#frame
+
+    for (;;) {
+      let result: IteratorResult<T>
+
+      try {
+        result = await this.#iterator!.next()
+      } catch (error) {
+        return this.#failed(error)
+      }
+
+      if (result.done) return this.#finish()
+
       if (!frame.admits()) continue
 
-      frame.begin(item)
-      yield item
-      frame.end()
+      frame.begin(result.value)
+
+      return this.#entering(contextStorage.getStore(), result.value)
     }
-  } finally {
-    frame.exit()
+  }
+
+  async return(value?: unknown): Promise<IteratorResult<T, void>> {
+    // A `break` or a throw in the body calls this from the body's context.
+    const closed = this.#finish()
+
+    await this.#iterator?.return?.(value)
+
+    return closed
+  }
+
+  async throw(error: unknown): Promise<IteratorResult<T, void>> {
+    this.#finish()
+    await this.#iterator?.return?.()
+
+    throw error
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.return()
+  }
+
+  #entering(context: LoopContext | undefined, value: T): IteratorResult<T, void> {
+    const result = ++this.#results
+    const enter = () => {
+      if (result === this.#results && !this.#finished) contextStorage.enterWith(context)
+    }
+
+    return {
+      get done(): false {
+        enter()
+        return false
+      },
+      get value(): T {
+        enter()
+        return value
+      },
+    }
+  }
+
+  #finish(): IteratorResult<T, void> {
+    if (!this.#finished) {
+      this.#finished = true
+      this.#frame?.exit()
+    }
+
+    return this.#done()
+  }
+
+  // The items' own error reaches the body's `for await` through `done`, so the
+  // body's context is closed first; a rejected promise would leave it open.
+  #failed(error: unknown): IteratorResult<T, void> {
+    this.#finish()
+
+    const parent = this.#parent
+
+    return {
+      value: undefined,
+      get done(): true {
+        contextStorage.enterWith(parent)
+        throw error
+      },
+    }
+  }
+
+  #done(): IteratorResult<T, void> {
+    const parent = this.#parent
+
+    return {
+      value: undefined,
+      get done(): true {
+        contextStorage.enterWith(parent)
+        return true
+      },
+    }
   }
 }
 
