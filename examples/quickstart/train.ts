@@ -71,7 +71,7 @@ interface Point {
 function makeClusters(n: number, next: () => number): Point[] {
   return Array.from({ length: n }, (_, i) => {
     const label = i % 2
-    const centre = label ? 1 : -1
+    const centre = label ? 0.5 : -0.5
 
     return { x: [centre + gaussian(next), centre + gaussian(next)], label }
   })

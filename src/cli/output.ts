@@ -33,9 +33,10 @@ function rowsFrame(rows: Record<string, unknown>[]): pl.DataFrame {
 
   for (const name of Object.keys(rows[0]!)) {
     const values = rows.map((row) => row[name] ?? null)
+    const integers = values.every((value) => value === null || Number.isSafeInteger(value))
 
     try {
-      columns[name] = pl.Series(name, values)
+      columns[name] = integers ? pl.Series(name, values, pl.Int64) : pl.Series(name, values)
     } catch {
       columns[name] = pl.Series(name, values.map((value) => (value === null ? null : JSON.stringify(value))))
     }
