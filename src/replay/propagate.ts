@@ -218,8 +218,16 @@ function anchorsOf(node: ts.Statement, versions: Versions): Anchor[] {
   }
 
   const index = list.indexOf(node)
-  const previous = list[index - 1]
-  const next = list[index + 1]
+  const neighbours = (step: -1 | 1): ts.Statement | undefined => {
+    let i = index + step
+
+    // Other new log statements record and change nothing, so order among them does not matter.
+    while (list[i] && isNewLog(list[i] as ts.Statement, versions)) i += step
+
+    return list[i]
+  }
+  const previous = neighbours(-1)
+  const next = neighbours(1)
   const mapped = (statement: ts.Node | undefined): TreeNode | undefined => {
     const tree = statement && newTree.byNode.get(statement)
     const other = tree && mapping.dstOf(tree)
@@ -564,6 +572,16 @@ function florCallee(member: string, bindings: FlorBindings): string {
   for (const [local, exported] of bindings.named) if (exported === member) return local
 
   refuse(`the old version does not import \`${member}\` from flordb`)
+}
+
+function isNewLog(statement: ts.Statement, versions: Versions): boolean {
+  const tree = versions.newTree.byNode.get(statement)
+
+  if (tree === undefined || versions.mapping.dstOf(tree)) return false
+
+  const expression = ts.isExpressionStatement(statement) && skipParens(statement.expression)
+
+  return !!expression && isFlorCall(expression, 'log', versions.newBindings)
 }
 
 function isStandalone(node: ts.Statement, call: ts.CallExpression): boolean {

@@ -247,7 +247,8 @@ class TreeMatcher {
     let pa = a.parent
     let pb = b.parent
 
-    for (let level = 0; level < 3 && pa && pb; level++) {
+    // Far enough up, a parent is most of the file and says nothing about this pair, at a high cost.
+    for (let level = 0; level < 3 && pa && pb && pa.size + pb.size < 4000; level++) {
       score += weight * this.dice(pa, pb)
       if (pa.key !== undefined && pa.key === pb.key) score += weight * 0.5
       weight /= 4
