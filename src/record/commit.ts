@@ -5,7 +5,7 @@ import type { RunStatus } from '../journal/journal-entry.js'
 import { openStore } from '../read/open-store.js'
 import { snapshot, snapshotSync, type Snapshot, type SnapshotOptions } from '../versions/snapshot.js'
 import type { Run } from './run.js'
-import { detachRun, onRunStart, peekRun } from './session.js'
+import { detachRun, onRunStart } from './session.js'
 import { warnOnce } from './warn.js'
 
 /**
@@ -101,8 +101,11 @@ onRunStart(() => {
   if (hooked) return
 
   hooked = true
+  // A script that sets process.exitCode ends through here, not through a throw.
   process.on('beforeExit', () => {
-    if (peekRun()) void commit()
+    const run = detachRun()
+
+    if (run) void close(run, process.exitCode ? 'failed' : 'committed')
   })
   process.on('exit', () => {
     const run = detachRun()
