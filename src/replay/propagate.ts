@@ -23,6 +23,7 @@ import {
   reindent,
   snippetOf,
   usesSemicolons,
+  withLineBreaks,
   withSemicolonStyle,
 } from './tree/text-layout.js'
 import type { Insertion } from './tree/text-layout.js'
@@ -163,7 +164,7 @@ function insertStatement(
   for (const anchor of anchors) {
     const moved = reindent(translation.text, from, { base: anchor.indent, unit: indentUnit })
     const snippet = unit === node ? withSemicolonStyle(moved, semicolons) : moved
-    const insertion = anchor.insert(snippet, blankLine)
+    const insertion = withLineBreaks(anchor.insert(snippet, blankLine), input.oldSource)
     const source = splice(input.oldSource, insertion)
     const start = insertion.at + insertion.offset
     const verdict = verify(versions, translation, source, anchor.describe + guarded, (s) => {

@@ -13,10 +13,32 @@ export function lineStartOf(text: string, pos: number): number {
   return text.lastIndexOf('\n', pos - 1) + 1
 }
 
+// The end of the line holding `pos`, before its line break (`\n` or `\r\n`).
 export function lineEndOf(text: string, pos: number): number {
   const end = text.indexOf('\n', pos)
 
-  return end === -1 ? text.length : end
+  if (end === -1) return text.length
+
+  return text[end - 1] === '\r' ? end - 1 : end
+}
+
+function nextLineStart(text: string, pos: number): number | undefined {
+  const end = text.indexOf('\n', pos)
+
+  return end === -1 ? undefined : end + 1
+}
+
+// Writes the inserted text with the old file's line breaks, keeping the statement's offset true.
+export function withLineBreaks(insertion: Insertion, old: string): Insertion {
+  if (!old.includes('\r\n')) return insertion
+
+  const crlf = (text: string) => text.replace(/\r?\n/g, '\r\n')
+
+  return {
+    ...insertion,
+    text: crlf(insertion.text),
+    offset: crlf(insertion.text.slice(0, insertion.offset)).length,
+  }
 }
 
 export function indentAt(text: string, pos: number): string {
@@ -54,14 +76,22 @@ export function indentUnitOf(text: string): string {
   return ' '.repeat(unit)
 }
 
-// Moves a multi-line snippet from one indentation to another, level for level.
+// Moves a multi-line snippet from one indentation to another, level for level. Lines that begin
+// inside a template literal are its contents, not code, and stay as they are.
 export function reindent(
   snippet: string,
   from: { base: string; unit: string },
   to: { base: string; unit: string },
 ): string {
+  const templates = templateRanges(snippet)
   const [first = '', ...rest] = snippet.split('\n')
+  let offset = first.length + 1
   const moved = rest.map((line) => {
+    const start = offset
+
+    offset += line.length + 1
+
+    if (templates.some(([from, to]) => start > from && start < to)) return line
     if (line.trim() === '' || !line.startsWith(from.base)) return line
 
     let tail = line.slice(from.base.length)
@@ -76,6 +106,27 @@ export function reindent(
   })
 
   return [first, ...moved].join('\n')
+}
+
+function templateRanges(snippet: string): [number, number][] {
+  if (!snippet.includes('`')) return []
+
+  const sf = ts.createSourceFile('snippet.ts', snippet, ts.ScriptTarget.Latest, true)
+  const ranges: [number, number][] = []
+
+  const visit = (node: ts.Node): void => {
+    if (ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateExpression(node)) {
+      ranges.push([node.getStart(sf), node.end])
+
+      return
+    }
+
+    ts.forEachChild(node, visit)
+  }
+
+  visit(sf)
+
+  return ranges
 }
 
 // Whether the file ends its statements with semicolons, judged by the majority.
@@ -119,16 +170,13 @@ export function insertAfter(
   const open = blankLine ? '\n\n' : '\n'
 
   if (text.slice(end, lineEnd).trim() === '') {
-    const following = lineEndOf(text, lineEnd + 1)
+    const following = nextLineStart(text, end)
+    const afterBlank = following === undefined ? undefined : nextLineStart(text, following)
+    const blank = following !== undefined && text.slice(following, lineEndOf(text, following))
 
     // The old code already sets off what follows: take the statement's place behind that blank line.
-    if (blankLine && following < text.length && text.slice(lineEnd + 1, following).trim() === '') {
-      return {
-        at: following + 1,
-        removed: 0,
-        text: `${indent}${snippet}\n`,
-        offset: indent.length,
-      }
+    if (blankLine && afterBlank !== undefined && blank !== false && blank.trim() === '') {
+      return { at: afterBlank, removed: 0, text: `${indent}${snippet}\n`, offset: indent.length }
     }
 
     return {

@@ -189,11 +189,9 @@ class TreeMatcher {
     const alike = (x: TreeNode, y: TreeNode): boolean => {
       if (x.kind !== y.kind) return false
 
-      // Inside a matched expression position alone pins a child down; in a block, or between
-      // two differently named declarations, it does not.
-      const pinned = !statements && (x.key === undefined || y.key === undefined)
-
-      return pinned || this.#similarity(x, y) >= this.#minSimilarity
+      // Inside a matched expression or declaration, position alone pins a child down (`epoch`
+      // renamed `e` in the same loop header); among the statements of a block it does not.
+      return !statements || this.#similarity(x, y) >= this.#minSimilarity
     }
 
     for (const [x, y] of lcs(xs, ys, alike)) {
