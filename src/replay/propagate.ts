@@ -95,9 +95,9 @@ function place(input: PropagateInput): Propagation {
   }
 
   const oldSf = parseSource(oldSource, file)
-  const oldBindings = findFlorBindings(oldSf)
 
-  florCallee('log', oldBindings)
+  // Refuses early, before any matching, when the old version has no way to call flor.log.
+  florCallee('log', findFlorBindings(oldSf))
 
   if (findLogStatements(oldSource, file).statements.some((s) => s.name === statement.name)) {
     refuse(`the old version already logs '${statement.name}'`)
@@ -182,23 +182,23 @@ function insertStatement(
 // An `if` that exists only to guard the statement goes along with it: `if (i % 100 === 0) log(...)`.
 function liftable(unit: ts.Statement, versions: Versions): ts.IfStatement | undefined {
   const parent = unit.parent
-  const alone = ts.isBlock(parent) && parent.statements.length === 1
-  const body = alone ? parent : unit
-  const owner = body.parent
 
-  if (!ts.isIfStatement(owner) || owner.thenStatement !== body || owner.elseStatement) {
+  if (ts.isIfStatement(parent)) {
+    return parent.thenStatement === unit && !parent.elseStatement ? parent : undefined
+  }
+
+  const owner = parent.parent
+
+  if (!ts.isBlock(parent) || parent.statements.length !== 1 || !ts.isIfStatement(owner)) {
     return undefined
   }
 
-  if (alone) {
-    const block = versions.newTree.byNode.get(parent)
+  if (owner.thenStatement !== parent || owner.elseStatement) return undefined
 
-    if (block && versions.mapping.dstOf(block)) return undefined
-  } else if (!ts.isIfStatement(parent)) {
-    return undefined
-  }
+  // When the old version has the block already, the statement goes inside it instead.
+  const block = versions.newTree.byNode.get(parent)
 
-  return owner
+  return block && versions.mapping.dstOf(block) ? undefined : owner
 }
 
 interface Anchor {
@@ -399,6 +399,9 @@ function translate(node: ts.Node, versions: Versions): Translation {
       }
     }
 
+    // Types are erased before the script runs; the old version need not know them.
+    if (ts.isTypeNode(child)) return
+
     if (ts.isIdentifier(child) && isReference(child)) {
       const exported = versions.newBindings.named.get(child.text)
 
@@ -529,7 +532,7 @@ function verify(
   let reason: string | undefined
 
   const check = (child: ts.Node): void => {
-    if (reason !== undefined) return
+    if (reason !== undefined || ts.isTypeNode(child)) return
 
     if (ts.isIdentifier(child) && isReference(child)) {
       const wanted = translation.expected.get(child.text)
