@@ -28,7 +28,7 @@ export async function unpackCommand(): Promise<Output> {
 
       if (!match) continue
 
-      const journal = readJournal((await readFileAt(repo, snapshot.commit, path)).toString('utf8'))
+      const journal = readJournal(await readFileAt(repo, snapshot.commit, path))
 
       if (!journal) continue
 

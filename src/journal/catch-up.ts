@@ -36,7 +36,7 @@ export async function catchUp(backend: Backend, dir: string): Promise<number> {
 
     if (known.has(key)) continue
 
-    const journal = readJournal(readFileSync(join(folder, file), 'utf8'))
+    const journal = readJournal(readFileSync(join(folder, file)))
 
     if (!journal) continue
 

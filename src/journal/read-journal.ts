@@ -1,3 +1,4 @@
+import { readBlock } from './journal-block.js'
 import type { JournalEntry, RunHeader, RunStatus, TimingKind } from './journal-entry.js'
 
 export interface JournalContents {
@@ -19,8 +20,9 @@ export interface JournalContents {
  * Parses a journal. A process killed mid-write leaves a partial last line,
  * which is dropped: it is the one flush interval a crash may lose.
  */
-export function readJournal(text: string): JournalContents | undefined {
-  const lines = text.split('\n')
+export function readJournal(data: Buffer | string): JournalContents | undefined {
+  const bytes = typeof data === 'string' ? Buffer.from(data) : data
+  const names: string[] = []
   const contents: Partial<JournalContents> & Omit<JournalContents, 'header'> = {
     contexts: [],
     logs: [],
@@ -33,18 +35,43 @@ export function readJournal(text: string): JournalContents | undefined {
     ended: false,
   }
 
-  for (const line of lines) {
+  let at = 0
+
+  while (at < bytes.length) {
+    let end = bytes.indexOf(10, at)
+
+    if (end < 0) end = bytes.length
+
+    const line = bytes.toString('utf8', at, end)
+
+    at = end + 1
+
     if (line.length === 0) continue
 
-    let item: JournalEntry
+    let item: JournalEntry | ['n', number, string] | ['b', number]
 
     try {
-      item = JSON.parse(line) as JournalEntry
+      item = JSON.parse(line) as typeof item
     } catch {
       continue
     }
 
     switch (item[0]) {
+      case 'b': {
+        const block = bytes.subarray(at, at + item[1])
+
+        at += item[1]
+        readBlock(
+          block,
+          (context, name, value) => contents.logs.push(['l', context, names[name]!, 'number', value]),
+          (id, parent, name, iteration, value) =>
+            contents.contexts.push(['c', id, parent, names[name]!, iteration, value]),
+        )
+        break
+      }
+      case 'n':
+        names[item[1]] = item[2]
+        break
       case 'l':
         contents.logs.push(item)
         break

@@ -45,6 +45,7 @@ export class Run {
   lastLoopEndedAt: number | undefined
   readonly #only: ReadonlySet<string> | undefined
   readonly #quoted = new Map<string, string>()
+  readonly #nameIds = new Map<string, number>()
   #nextContextId = 1
   #records = 0
 
@@ -99,9 +100,9 @@ export class Run {
 
     if (this.#only && !this.#only.has(name)) return this.#shadow(contextId, quoted, name, value)
 
-    // The common case, a finite number, skips the general encoder.
+    // The common case, a finite number, goes into a binary block: no text to format.
     if (typeof value === 'number' && Number.isFinite(value)) {
-      this.journal.append(`["l",${contextId},${quoted},"number",${value}]`)
+      this.journal.appendNumber(contextId === 'null' ? -1 : contextId, this.#nameId(name), value)
     } else {
       const encoded = encodeValue(value)
 
@@ -130,9 +131,15 @@ export class Run {
 
     context.run = this
     context.id = this.#nextContextId++
-    this.journal.append(
-      entry(['c', context.id, parent, context.name, context.iteration, context.value ?? null]),
-    )
+
+    // One of these per iteration that logs something: the hot path again.
+    const value = context.value
+
+    if (value === undefined || typeof value === 'number') {
+      this.journal.appendContext(context.id, parent ?? -1, this.#nameId(context.name), context.iteration, value)
+    } else {
+      this.journal.append(entry(['c', context.id, parent, context.name, context.iteration, value]))
+    }
 
     return context.id
   }
@@ -176,6 +183,17 @@ export class Run {
     this.journal.append(entry(['v', version]))
     this.journal.append(entry(['e']))
     this.journal.close()
+  }
+
+  #nameId(name: string): number {
+    let id = this.#nameIds.get(name)
+
+    if (id === undefined) {
+      id = this.journal.nameId(name)
+      this.#nameIds.set(name, id)
+    }
+
+    return id
   }
 
   #admit(name: unknown): string | undefined {

@@ -82,7 +82,7 @@ export async function runReplayJob(job: ReplayJob, context: JobContext): Promise
     const exit = await runProcess(job, worktree, settingsFile, context)
     const seconds = (performance.now() - started) / 1000
     const journalFile = findJournal(location.dir, exit.pid, job.run.tstamp)
-    const journal = journalFile ? readJournal(readFileSync(journalFile, 'utf8')) : undefined
+    const journal = journalFile ? readJournal(readFileSync(journalFile)) : undefined
 
     if (exit.code !== 0 || !journal || !journalFile) {
       // A failed replay's partial records are kept aside, never mixed into the run.
