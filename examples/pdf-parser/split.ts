@@ -19,7 +19,7 @@ import { join } from 'node:path'
 import * as flor from 'flordb'
 import { readManifest, writeManifest, type PageRecord } from './lib/manifest.js'
 import { Ocr } from './lib/ocr.js'
-import { linesFromItems, textOfLines, visibleChars, type TextItemLike } from './lib/page-text.js'
+import { linesFromItems, textOfLines, visibleChars } from './lib/page-text.js'
 import { openPdf } from './lib/pdfjs.js'
 import { imageStats, renderPage } from './lib/render.js'
 import {
@@ -80,7 +80,7 @@ try {
       const image = pageImageName(number)
       const content = await page.getTextContent()
       let lines = linesFromItems(
-        content.items.filter((item): item is TextItemLike => 'str' in item),
+        content.items.flatMap((item) => ('str' in item ? [item] : [])),
         (x, y) => viewport.convertToViewportPoint(x, y),
         viewport.height,
       )

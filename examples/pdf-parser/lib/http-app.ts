@@ -10,6 +10,7 @@ import { extname, join } from 'node:path'
 import * as flor from 'flordb'
 import ts from 'typescript'
 import type { Library } from './document-state.js'
+import { GroupCommit } from './group-commit.js'
 import { messagePage, overviewPage, viewerPage } from './html.js'
 import { pdfjsRoot } from './pdfjs.js'
 import { PALETTE_SIZE } from './segmentation.js'
@@ -57,9 +58,10 @@ const webRoot = new URL('../web/', import.meta.url)
 export const createApp = (library: Library): Server => {
   const viewerJs = transpile(readFileSync(new URL('viewer.ts', webRoot), 'utf8'))
   const styleCss = readFileSync(new URL('style.css', webRoot), 'utf8')
+  const commits = new GroupCommit(flor.commit)
 
   return createServer((req, res) => {
-    route(library, req, res, { viewerJs, styleCss }).catch((error: unknown) => {
+    route(library, req, res, { viewerJs, styleCss, commits }).catch((error: unknown) => {
       const status = error instanceof HttpError ? error.status : 500
       const message = error instanceof HttpError ? error.message : 'internal error'
 
@@ -79,6 +81,7 @@ export const createApp = (library: Library): Server => {
 interface Assets {
   readonly viewerJs: string
   readonly styleCss: string
+  readonly commits: GroupCommit
 }
 
 const route = async (
@@ -95,7 +98,7 @@ const route = async (
   if (head === 'api' && name === 'documents' && tail !== undefined && extra === 'colors') {
     allow(method, 'POST')
 
-    return saveColors(library, known(library, tail), req, res)
+    return saveColors(library, known(library, tail), req, res, assets.commits)
   }
 
   allow(method, 'GET', 'HEAD')
@@ -157,14 +160,15 @@ const route = async (
 
 /**
  * Logs the colour of every page of one PDF under `document` × `page`, then
- * commits: each save is its own flordb run, visible to `train` at once.
- * The body is checked whole before anything is logged.
+ * commits, so that `train` sees the save at once. The body is checked whole
+ * before anything is logged; saves that arrive together share a commit.
  */
 const saveColors = async (
   library: Library,
   name: string,
   req: IncomingMessage,
   res: ServerResponse,
+  commits: GroupCommit,
 ): Promise<void> => {
   const type = req.headers['content-type'] ?? ''
 
@@ -178,7 +182,7 @@ const saveColors = async (
   flor.iteration('document', name, () => {
     for (const page of flor.loop('page', pages)) flor.log('page_color', colors[page - 1])
   })
-  await flor.commit()
+  await commits.commit()
 
   // Make compares file times: this is how `make train` learns there is new feedback.
   writeFileSync(feedbackStamp(library.ws), `${new Date().toISOString()} ${name}\n`)

@@ -11,12 +11,8 @@ export const renderPage = async (page: PDFPageProxy, scale: number): Promise<Can
   context.fillStyle = '#fff'
   context.fillRect(0, 0, canvas.width, canvas.height)
 
-  // @napi-rs/canvas is the canvas pdf.js itself uses in Node; only the DOM types differ.
-  await page.render({
-    canvas: canvas as unknown as HTMLCanvasElement,
-    canvasContext: context as unknown as CanvasRenderingContext2D,
-    viewport,
-  }).promise
+  // pdf.js's types name the DOM canvas; in Node it draws on @napi-rs/canvas itself.
+  await page.render({ canvas: canvas as never, canvasContext: context as never, viewport }).promise
 
   return canvas
 }

@@ -1,0 +1,134 @@
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import * as flor from 'flordb'
+import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  chromiumArgs,
+  chromiumPath,
+  createAppRepo,
+  make,
+  removeAppRepo,
+  startApp,
+  type RunningApp,
+} from './helpers/app-workspace.js'
+
+// board-packet's documents start on pages 1, 2, 3 and 5 (samples/truth.json), so
+// the viewer opens with colours 0 1 2 2 3 3 3. Clicking page 4 once turns it to
+// 3: a person saying the third document ends on page 3, and the fourth starts on 4.
+const PDF = 'board-packet'
+const PREDICTED = [0, 1, 2, 2, 3, 3, 3]
+const CORRECTED = [0, 1, 2, 3, 3, 3, 3]
+
+/** Where the README's screenshot comes from: `PDF_PARSER_SCREENSHOT=docs/viewer.png npm test`. */
+const screenshotTo = process.env.PDF_PARSER_SCREENSHOT
+
+describe('the viewer, in Chromium', () => {
+  let repo: string | undefined
+  let app: RunningApp | undefined
+  let browser: BrowserContext | undefined
+  let profile: string | undefined
+
+  beforeAll(async () => {
+    // Not a skip: without a browser this test has nothing to say, and says why.
+    if (!existsSync(chromiumPath)) {
+      throw new Error(
+        `no Chromium at ${chromiumPath}: apt-get install -y chromium, or set CHROMIUM_PATH`,
+      )
+    }
+
+    repo = await createAppRepo('pdf-parser-e2e')
+    // flordb finds its store from the working directory: this test reads the app's.
+    process.chdir(repo)
+    await make(repo, 'all')
+    app = await startApp(repo)
+    profile = mkdtempSync(join(tmpdir(), 'pdf-parser-chromium-'))
+    browser = await chromium.launchPersistentContext(profile, {
+      executablePath: chromiumPath,
+      args: chromiumArgs,
+      headless: true,
+      viewport: { width: 1000, height: 720 },
+    })
+  }, 300_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await app?.stop()
+    if (profile) rmSync(profile, { recursive: true, force: true })
+    removeAppRepo(repo)
+  })
+
+  it('shows the prediction, saves a correction, reopens it, and trains on it', async () => {
+    const page = await open(browser as BrowserContext, (app as RunningApp).url)
+
+    expect(await colors(page)).toEqual(PREDICTED)
+    expect(await page.locator('#status').getAttribute('data-state')).toBe('predicted')
+
+    await page.locator('.page[data-page="4"]').click()
+    expect(await colors(page)).toEqual(CORRECTED)
+    expect(await page.locator('.page[data-page="4"]').getAttribute('data-first')).toBe('true')
+    expect(await page.locator('.page[data-page="5"]').getAttribute('data-first')).toBe('false')
+
+    await page.locator('#save').click()
+    await page.locator('#status[data-state="saved"]').waitFor()
+
+    // What the app logged, as flordb gives it back.
+    const saved = (await flor.dataframe('page_color'))
+      .toRecords()
+      .filter((row) => row.filename === 'app.ts' && row.document_value === PDF)
+
+    expect(saved.map((row) => [row.page, row.page_color])).toEqual(
+      CORRECTED.map((color, i) => [i + 1, color]),
+    )
+
+    // Reopened, the viewer shows the saved colours, not the prediction.
+    await page.reload()
+    await page.locator('body[data-rendered="true"]').waitFor()
+    expect(await colors(page)).toEqual(CORRECTED)
+    expect(await page.locator('#status').getAttribute('data-state')).toBe('saved')
+
+    if (screenshotTo) {
+      const shot = join(repo as string, 'viewer.png')
+
+      await page.screenshot({ path: shot })
+      copyFileSync(shot, screenshotTo)
+    }
+
+    // The next training run reads the correction as board-packet's labels.
+    await make(repo as string, 'train')
+
+    const training = (await flor.dataframe('label', 'label_src'))
+      .toRecords()
+      .filter((row) => row.filename === 'train.ts' && row.document_value === PDF)
+      .map((row) => [row.page_value, row.label, row.label_src])
+    const initial = (await flor.dataframe('first_page'))
+      .toRecords()
+      .filter((row) => row.filename === 'label.ts' && row.document_value === PDF)
+      .map((row) => [row.page_value, row.first_page])
+
+    expect(initial).toContainEqual([4, 0])
+    expect(initial).toContainEqual([5, 1])
+    expect(training).toContainEqual([4, 1, 'feedback'])
+    expect(training).toContainEqual([5, 0, 'feedback'])
+  })
+})
+
+const open = async (browser: BrowserContext, url: string): Promise<Page> => {
+  const page = await browser.newPage()
+  const errors: string[] = []
+
+  page.on('pageerror', (error) => errors.push(error.message))
+  await page.goto(url)
+  await page.locator(`a[data-pdf="${PDF}"]`).click()
+  await page.locator('body[data-rendered]').waitFor()
+  expect(errors).toEqual([])
+  expect(await page.locator('body').getAttribute('data-rendered')).toBe('true')
+
+  return page
+}
+
+const colors = (page: Page): Promise<number[]> =>
+  page
+    .locator('.page')
+    .evaluateAll((figures) => figures.map((f) => Number(f.getAttribute('data-color'))))
