@@ -5,6 +5,8 @@ import { migrations } from '../schema.js'
 /** The few better-sqlite3 methods flordb calls, so the driver's types stay at the edge. */
 export interface SqliteStatement {
   readonly readonly: boolean
+  /** True when the statement returns rows. */
+  readonly reader: boolean
   run(...params: SqlValue[]): { changes: number }
   get(...params: SqlValue[]): unknown
   all(...params: SqlValue[]): unknown[]
@@ -69,12 +71,16 @@ export class SqliteBackend implements Backend {
   async readOnly(sql: string, params: readonly SqlValue[] = []): Promise<Record<string, unknown>[]> {
     const statement = this.#guard(() => this.#db.prepare(sql), 'E_BAD_QUERY')
 
-    // ATTACH counts as read-only to SQLite, yet it can create files.
-    if (!statement.readonly || /^\s*(attach|detach)\b/i.test(sql)) {
+    // ATTACH, BEGIN and `pragma query_only` count as read-only to SQLite, yet
+    // they return no rows; ATTACH can create files. A query must return rows.
+    if (!statement.readonly || !statement.reader) {
       throw new FlorError('E_READ_ONLY_QUERY', 'query is read-only: use select statements only')
     }
 
-    return this.#guard(() => statement.all(...params) as Record<string, unknown>[], 'E_BAD_QUERY')
+    // better-sqlite3 binds no booleans; SQLite's own are the integers 1 and 0.
+    const bound = params.map((value) => (typeof value === 'boolean' ? Number(value) : value))
+
+    return this.#guard(() => statement.all(...bound) as Record<string, unknown>[], 'E_BAD_QUERY')
   }
 
   /**
