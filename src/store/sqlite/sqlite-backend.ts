@@ -38,13 +38,21 @@ export class SqliteBackend implements Backend {
 
   async migrate(): Promise<void> {
     this.#guard(() => {
+      // The timeout first: switching to WAL waits for a writer like any statement.
+      this.#db.pragma(`busy_timeout = ${busyTimeoutMs}`)
       this.#db.pragma('journal_mode = WAL')
       this.#db.pragma('synchronous = NORMAL')
-      this.#db.pragma(`busy_timeout = ${busyTimeoutMs}`)
     })
 
+    const schemaVersion = () =>
+      this.#guard(() => this.#db.pragma('user_version', { simple: true }) as number)
+
+    // A store that is up to date is only read: opening it takes no write lock
+    // and leaves the file as it was.
+    if (schemaVersion() >= migrations.length) return
+
     await this.transaction(async () => {
-      const version = this.#db.pragma('user_version', { simple: true }) as number
+      const version = schemaVersion()
 
       for (const [index, statements] of migrations.entries()) {
         if (index < version) continue
