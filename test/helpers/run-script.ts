@@ -32,6 +32,8 @@ export interface ScriptOptions {
   env?: Readonly<Record<string, string | undefined>>
   /** The process is killed (SIGKILL) after this long; the test then fails on its status. */
   timeoutMs?: number
+  /** Runs the process as another user (only root can): file permissions then apply to it. */
+  user?: { uid: number; gid: number }
 }
 
 export interface RunningScript {
@@ -76,6 +78,7 @@ export function start(
     cwd,
     env: childEnv(options.env),
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...options.user,
   })
   let stdout = ''
   let stderr = ''
@@ -122,6 +125,15 @@ export function runScript(
 /** Runs the built `flordb` command line in `cwd`. */
 export function flordbCli(cwd: string, ...args: string[]): Promise<ScriptResult> {
   return start(cwd, [cliMain, ...args]).done
+}
+
+/** `flordbCli` with options: another user, more environment. */
+export function flordbCliWith(
+  cwd: string,
+  options: ScriptOptions,
+  ...args: string[]
+): Promise<ScriptResult> {
+  return start(cwd, [cliMain, ...args], options).done
 }
 
 /** `flordb query … --format json`, parsed; fails with the CLI's stderr when it does. */
