@@ -10,6 +10,7 @@ import {
   skipParens,
 } from './tree/flor-bindings.js'
 import type { FlorBindings } from './tree/flor-bindings.js'
+import { counterpartOf } from './tree/counterparts.js'
 import type { Mapping } from './tree/mapping.js'
 import { createNameResolver, isReference } from './tree/name-resolver.js'
 import type { NameResolver } from './tree/name-resolver.js'
@@ -71,16 +72,11 @@ interface Versions {
   readonly oldBindings: FlorBindings
 }
 
-interface Counterpart {
-  name: string
-  // where the old declaration starts; undefined when only the same name vouches for it
-  declStart: number | undefined
-}
-
 interface Translation {
   text: string
   renames: Record<string, string>
-  expected: Map<string, Counterpart & { newName: string }>
+  // old name -> the binding it must resolve to where the statement lands
+  expected: Map<string, { newName: string; declStart: number | undefined }>
 }
 
 function place(input: PropagateInput): Propagation {
@@ -167,9 +163,8 @@ function insertStatement(
     const insertion = withLineBreaks(anchor.insert(snippet, blankLine), input.oldSource)
     const source = splice(input.oldSource, insertion)
     const start = insertion.at + insertion.offset
-    const verdict = verify(versions, translation, source, anchor.describe + guarded, (s) => {
-      return s.start >= start && s.end <= start + snippet.length
-    })
+    const inserted = { start, end: insertion.at + insertion.text.length }
+    const verdict = verify(versions, translation, source, anchor.describe + guarded, inserted)
 
     if (verdict.ok) return verdict
 
@@ -371,8 +366,9 @@ function wrapExpression(
   // The expression keeps its old names, so only the callee needs checking.
   const calleeOnly = { ...translation, expected: new Map() }
 
-  return verify(versions, calleeOnly, result, describe, (s) => {
-    return s.start <= counterpart.start && s.end >= counterpart.start + wrapped.length
+  return verify(versions, calleeOnly, result, describe, {
+    start: counterpart.start,
+    end: counterpart.start + wrapped.length,
   })
 }
 
@@ -381,7 +377,7 @@ function translate(node: ts.Node, versions: Versions): Translation {
   const source = versions.newSource
   const edits: { start: number; end: number; text: string }[] = []
   const renames: Record<string, string> = {}
-  const expected = new Map<string, Counterpart & { newName: string }>()
+  const expected: Translation['expected'] = new Map()
 
   const visit = (child: ts.Node): void => {
     if (ts.isPropertyAccessExpression(child) && ts.isIdentifier(child.expression)) {
@@ -421,13 +417,20 @@ function translate(node: ts.Node, versions: Versions): Translation {
       if (declaration === undefined || within(declaration, node)) return
 
       const counterpart = counterpartOf(declaration, versions)
+
+      if (counterpart.kind === 'ambiguous') {
+        const names = counterpart.names.map((name) => `\`${name}\``).join(' or ')
+
+        refuse(`\`${child.text}\` has no single counterpart in the old version: ${names}`)
+      }
+
       const known = expected.get(counterpart.name)
 
       if (known && known.declStart !== counterpart.declStart) {
         refuse(`\`${known.newName}\` and \`${child.text}\` both stand for \`${counterpart.name}\``)
       }
 
-      expected.set(counterpart.name, { ...counterpart, newName: child.text })
+      expected.set(counterpart.name, { newName: child.text, declStart: counterpart.declStart })
 
       if (counterpart.name !== child.text) {
         const shorthand = ts.isShorthandPropertyAssignment(child.parent)
@@ -456,53 +459,21 @@ function translate(node: ts.Node, versions: Versions): Translation {
   return { text, renames, expected }
 }
 
-// Which old binding a new one corresponds to, by how the matched occurrences vote.
-function counterpartOf(declaration: ts.Node, versions: Versions): Counterpart {
-  const name = declaration.getText()
-  const votes = new Map<ts.Node, number>()
-  let total = 0
-
-  for (const tree of versions.newTree.nodes) {
-    if (tree.kind !== ts.SyntaxKind.Identifier || tree.value !== name) continue
-    if (versions.newNames.declarationOf(tree.node as ts.Identifier) !== declaration) continue
-
-    const other = versions.mapping.dstOf(tree)
-
-    if (other === undefined || other.kind !== ts.SyntaxKind.Identifier) continue
-
-    const old = versions.oldNames.declarationOf(other.node as ts.Identifier)
-
-    if (old === undefined) continue
-
-    votes.set(old, (votes.get(old) ?? 0) + 1)
-    total++
-  }
-
-  // Nothing matched: the old version may still have the same name; verification checks it resolves.
-  if (total === 0) return { name, declStart: undefined }
-
-  const [best, count] = [...votes].reduce((a, b) => (b[1] > a[1] ? b : a))
-
-  if (count * 2 <= total) {
-    const names = [...votes.keys()].map((d) => `\`${d.getText()}\``).join(' or ')
-
-    refuse(`\`${name}\` has no single counterpart in the old version: ${names}`)
-  }
-
-  return { name: best.getText(), declStart: best.getStart() }
-}
-
 // Re-reads the candidate source the way replay will, and refuses anything that reads differently.
 function verify(
   versions: Versions,
   translation: Translation,
   source: string,
   describe: string,
-  isOurs: (statement: LogStatement) => boolean,
+  inserted: { start: number; end: number },
 ): Propagation {
   const { statement, file } = versions.input
+  // The inserted text holds the statement, or, when it wraps an expression, lies inside it.
   const found = findLogStatements(source, file).statements.find(
-    (s) => s.name === statement.name && isOurs(s),
+    (s) =>
+      s.name === statement.name &&
+      ((s.start >= inserted.start && s.end <= inserted.end) ||
+        (s.start <= inserted.start && s.end >= inserted.end)),
   )
 
   if (found === undefined) {
@@ -527,31 +498,32 @@ function verify(
     }
   }
 
-  const node = findStatementNode(sf, found.start, found.end)
   const shift = source.length - versions.input.oldSource.length
+  const inside = (node: ts.Node) => node.getStart() >= inserted.start && node.end <= inserted.end
   let reason: string | undefined
 
   const check = (child: ts.Node): void => {
     if (reason !== undefined || ts.isTypeNode(child)) return
+    if (child.end < inserted.start || child.pos > inserted.end) return
 
-    if (ts.isIdentifier(child) && isReference(child)) {
+    if (ts.isIdentifier(child) && isReference(child) && inside(child)) {
       const wanted = translation.expected.get(child.text)
       const declaration = wanted && names.declarationOf(child)
 
-      if (wanted && (declaration === undefined || within(declaration, node ?? child))) {
+      if (wanted && (declaration === undefined || inside(declaration))) {
         reason =
           `the statement uses \`${wanted.newName}\`, which the old version ` +
           'has no counterpart for'
       } else if (wanted && declaration) {
         const start = declaration.getStart()
         const expectedStart =
-          wanted.declStart === undefined || wanted.declStart < found.start
+          wanted.declStart === undefined || wanted.declStart < inserted.start
             ? wanted.declStart
             : wanted.declStart + shift
 
         if (expectedStart !== undefined && start !== expectedStart) {
           reason = `\`${child.text}\` means something else ${describe} in the old version`
-        } else if (start > found.end && sameScope(declaration, child)) {
+        } else if (start > inserted.end && sameScope(declaration, child)) {
           reason = `the old version declares \`${child.text}\` only later than ${describe}`
         }
       }
@@ -560,7 +532,7 @@ function verify(
     ts.forEachChild(child, check)
   }
 
-  if (node) check(node)
+  check(sf)
 
   if (reason !== undefined) return { ok: false, reason }
 
