@@ -5,15 +5,8 @@ import { Command, CommanderError, Option } from 'commander'
 
 import { FlorError, type FlorErrorCode } from '../errors.js'
 import { closeStores } from '../read/open-store.js'
-import { dataframeCommand } from './dataframe-command.js'
-import { formats, render, type Format, type Output } from './output.js'
-import { diffCommand } from './diff-command.js'
-import { queryCommand } from './query-command.js'
-import { replayCommand, type ReplayFlags } from './replay-command.js'
-import { replayJobCommand } from './replay-job-command.js'
-import { statCommand } from './stat-command.js'
-import { unpackCommand } from './unpack-command.js'
-import { whereCommand } from './where-command.js'
+import type { Output } from './output.js'
+import type { ReplayFlags } from './replay-command.js'
 
 /** Exit codes by kind of mistake, so scripts can tell them apart. */
 const exitCodes: Partial<Record<FlorErrorCode, number>> & { default: number } = {
@@ -38,6 +31,12 @@ const version = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version
 
+type Format = 'table' | 'csv' | 'json'
+
+const formats: readonly Format[] = ['table', 'csv', 'json']
+
+// Commands load their modules when they run: the replay planner brings the
+// TypeScript compiler, which alone takes most of a second to load.
 const formatOption = () =>
   new Option('-f, --format <format>', 'output format').choices(formats).default('table')
 
@@ -54,7 +53,7 @@ function program(): Command {
     .argument('[names...]', 'log names, separated by commas or spaces; none: one row per run')
     .addOption(formatOption())
     .action(async (names: string[], options: { format: Format }) =>
-      print(await dataframeCommand(names), options.format),
+      print((await import('./dataframe-command.js')).dataframeCommand(names), options.format),
     )
 
   cli
@@ -64,20 +63,20 @@ function program(): Command {
     .option('-p, --param <value...>', 'values bound to the ? placeholders, in order (JSON or text)', [])
     .addOption(formatOption())
     .action(async (sql: string, options: { param: string[]; format: Format }) =>
-      print(await queryCommand(sql, options.param), options.format),
+      print((await import('./query-command.js')).queryCommand(sql, options.param), options.format),
     )
 
   cli
     .command('unpack')
     .description('rebuild the store from the run journals kept in git')
     .addOption(formatOption())
-    .action(async (options: { format: Format }) => print(await unpackCommand(), options.format))
+    .action(async (options: { format: Format }) => print((await import('./unpack-command.js')).unpackCommand(), options.format))
 
   cli
     .command('stat')
     .description('show where the store is and what it holds')
     .addOption(formatOption())
-    .action(async (options: { format: Format }) => print(await statCommand(), options.format))
+    .action(async (options: { format: Format }) => print((await import('./stat-command.js')).statCommand(), options.format))
 
   cli
     .command('replay')
@@ -90,7 +89,7 @@ function program(): Command {
     .option('-j, --jobs <n>', 'parallel workers (default: the number of cores)', parsePositive)
     .addOption(formatOption())
     .action(async (names: string[], options: ReplayFlags & { format: Format }) =>
-      print(await replayCommand(names, options), options.format),
+      print((await import('./replay-command.js')).replayCommand(names, options), options.format),
     )
 
   cli
@@ -99,7 +98,7 @@ function program(): Command {
     .argument('<file>', 'the job file')
     .addOption(formatOption())
     .action(async (file: string, options: { format: Format }) =>
-      print(await replayJobCommand(file), options.format),
+      print((await import('./replay-job-command.js')).replayJobCommand(file), options.format),
     )
 
   cli
@@ -108,7 +107,7 @@ function program(): Command {
     .argument('<name>', 'a log name')
     .addOption(formatOption())
     .action(async (name: string, options: { format: Format }) =>
-      print(await whereCommand(name), options.format),
+      print((await import('./where-command.js')).whereCommand(name), options.format),
     )
 
   cli
@@ -118,7 +117,7 @@ function program(): Command {
     .argument('<to>', 'another run\'s tstamp')
     .addOption(formatOption())
     .action(async (from: string, to: string, options: { format: Format }) =>
-      print(await diffCommand(from, to), options.format),
+      print((await import('./diff-command.js')).diffCommand(from, to), options.format),
     )
 
   return cli
@@ -132,7 +131,10 @@ function parsePositive(text: string): number {
   return value
 }
 
-function print(output: Output, format: Format): void {
+async function print(pending: Promise<Output>, format: Format): Promise<void> {
+  const output = await pending
+  const { render } = await import('./output.js')
+
   process.stdout.write(render(output, format) + '\n')
 }
 
