@@ -34,6 +34,14 @@ function rowsFrame(rows: Record<string, unknown>[]): pl.DataFrame {
   for (const name of Object.keys(rows[0]!)) {
     const values = rows.map((row) => row[name] ?? null)
     const integers = values.every((value) => value === null || Number.isSafeInteger(value))
+    const types = new Set(values.filter((value) => value !== null).map((value) => typeof value))
+
+    // Polars types a column by its first value and turns the others into nulls
+    // (a `value` column of numbers and text lost its text): mixed ones are text.
+    if (types.size > 1) {
+      columns[name] = pl.Series(name, values.map((value) => (value === null ? null : String(value))))
+      continue
+    }
 
     try {
       columns[name] = integers ? pl.Series(name, values, pl.Int64) : pl.Series(name, values)
