@@ -30,6 +30,22 @@ export class CtxIndex {
     else this.#slots[ctx - this.#base] = row
   }
 
+  /** The rows, ordered by their ctx ids. */
+  ordered(): Int32Array {
+    const rows = new Int32Array(this.#count)
+    let next = 0
+
+    if (this.#map) {
+      const ctxs = Float64Array.from(this.#map.keys()).sort()
+
+      for (const ctx of ctxs) rows[next++] = this.#map.get(ctx) ?? -1
+    } else {
+      for (const row of this.#slots) if (row >= 0) rows[next++] = row
+    }
+
+    return rows.subarray(0, next)
+  }
+
   /** Makes room for `count` ids between `min` and `max`, so a bulk fill grows it once. */
   reserve(min: number, max: number, count: number): void {
     if (!this.#map) this.#cover(min, max, count)

@@ -53,7 +53,8 @@ export async function buildDataframe(
   const rows = new FrameRows(columns.length)
 
   for (const [run, { id }] of runs.entries()) {
-    const logs = columns.length > 0 ? await readRunLogs(backend, id, columns, everyRun, values) : noLogs
+    const logs =
+      columns.length > 0 ? await readRunLogs(backend, id, columns, everyRun, values) : noLogs
 
     if (everyRun && logs.count === 0) {
       rows.add(run, 1)
@@ -115,9 +116,7 @@ async function readRunLevelNames(backend: Backend, runs: readonly Run[]): Promis
     }
   }
 
-  return [...firsts]
-    .sort(([, a], [, b]) => a[0] - b[0] || a[1] - b[1])
-    .map(([name]) => name)
+  return [...firsts].sort(([, a], [, b]) => a[0] - b[0] || a[1] - b[1]).map(([name]) => name)
 }
 
 function assemble(
@@ -172,7 +171,8 @@ function assemble(
     .getColumns()
   let frame = pl.DataFrame([...runColumns, ...series])
 
-  if (nullColumns.length > 0) frame = frame.withColumns(...nullColumns.map((name) => pl.lit(null).alias(name)))
+  if (nullColumns.length > 0)
+    frame = frame.withColumns(...nullColumns.map((name) => pl.lit(null).alias(name)))
 
   return frame.select(...order)
 }
@@ -182,13 +182,26 @@ function runFrame(runs: readonly Run[]): pl.DataFrame {
 
   return pl.DataFrame([
     pl.Series('__run', Int32Array.from(runs.keys())),
-    pl.Series('projid', runs.map((run) => run.projid), pl.Utf8),
+    pl.Series(
+      'projid',
+      runs.map((run) => run.projid),
+      pl.Utf8,
+    ),
     dateSeries('tstamp', tstamps) ?? pl.Series('tstamp', tstamps, pl.Utf8),
-    pl.Series('filename', runs.map((run) => run.filename), pl.Utf8),
+    pl.Series(
+      'filename',
+      runs.map((run) => run.filename),
+      pl.Utf8,
+    ),
   ])
 }
 
-function iterationSeries(loop: string, refs: Int32Array, length: number, loops: LoopStore): pl.Series {
+function iterationSeries(
+  loop: string,
+  refs: Int32Array,
+  length: number,
+  loops: LoopStore,
+): pl.Series {
   const iterations = new Float64Array(length)
   const nulls = new Uint8Array(length)
   let missing = false

@@ -108,7 +108,10 @@ function merge(a: Shape | undefined, b: Shape | undefined): Shape | undefined {
 function isUniform(shape: Shape): boolean {
   if (shape.kind === 'list') return shape.item.kind === 'null' || isUniform(shape.item)
   if (shape.kind === 'struct') {
-    return shape.fields.size > 0 && [...shape.fields.values()].every((field) => field.kind === 'null' || isUniform(field))
+    return (
+      shape.fields.size > 0 &&
+      [...shape.fields.values()].every((field) => field.kind === 'null' || isUniform(field))
+    )
   }
 
   return shape.kind !== 'null'

@@ -1,10 +1,48 @@
 import type { Backend } from '../store/backend.js'
 import { CtxIndex } from './ctx-index.js'
-import { packedNumberSql, parsePackedNumbers } from './packed-numbers.js'
+import { packedListSql, packedNumberSql, parsePackedNumbers } from './packed-numbers.js'
 import { Kind, ValueStore } from './value-store.js'
 
 /** Loop names sent as a code; a name outside the list travels as text instead. */
-const maxNameCodes = 255
+const maxNameCodes = 63
+const lowSpan = 2 ** 30
+
+/**
+ * One row of packed lists for a run's loop iterations. Each iteration is one integer,
+ * `iteration × 2^30 + (ctx − parent) × 2^9 + storage × 2^7 + range × 2^6 + name code`,
+ * 52 bits at most; `range` says the value is `iteration − 1`, as for a loop over
+ * indices, so no value travels. The rare rest (an iteration too big for that integer,
+ * text values, names without a code) is read by a second statement, `rest`, only
+ * when the first says it exists.
+ */
+function loopsSql(knownNames: number, dense: boolean): { main: string; rest: string } {
+  const name = knownNames
+    ? `case name ${Array.from({ length: knownNames }, (_, code) => `when ? then ${code + 1}`).join(' ')} else 0 end`
+    : '0'
+  const fits = `(iteration between 0 and ${2 ** 22 - 1}
+    and (parent_ctx_id is null or ctx_id - parent_ctx_id between 1 and ${2 ** 21 - 1}))`
+  const from = `from (
+      select ctx_id, parent_ctx_id, iteration, name, value, ${name} as c, ${fits} as f,
+        ifnull(ctx_id - parent_ctx_id, 0) as d,
+        case typeof(value) when 'integer' then 1 when 'real' then 1 when 'text' then 2 else 0 end as s,
+        typeof(value) in ('integer', 'real') and value = iteration - 1 as r
+      from loops
+      where run_id = ? and ${dense ? 'ctx_id between ? and ?' : 'ctx_id in (select value from json_each(?))'}
+      order by ctx_id
+    )`
+
+  return {
+    main: `select count(*), ${packedListSql('ctx_id')},
+        ${packedListSql(`case when f then iteration * ${lowSpan} + d * 512 + s * 128 + r * 64 + c else -1 end`)},
+        ${packedListSql(`case when r = 0 then ${packedNumberSql('value')} end`)}
+      ${from}`,
+    rest: `select
+        ${packedListSql(`case when not f then iteration || ',' || ifnull(parent_ctx_id + 1, 0) || ',' || s || ',' || r end`)},
+        json_group_array(value) filter (where s = 2),
+        json_group_array(name) filter (where c = 0 or not f)
+      ${from}`,
+  }
+}
 
 /**
  * The loop iterations a dataframe needs, across its runs: the iteration number, the
@@ -28,19 +66,28 @@ export class LoopStore {
    */
   async readRun(backend: Backend, runId: number, ctxIds: readonly number[]): Promise<CtxIndex> {
     const index = new CtxIndex()
-    const parentCtx: number[] = []
     const firstRow = this.length
-    let wanted = [...ctxIds]
+    let wanted: readonly number[] = ctxIds
 
     while (wanted.length > 0) {
-      const parents = await this.#read(backend, runId, wanted, index)
+      const from = this.length
 
-      for (const ctx of parents) parentCtx.push(ctx)
-      wanted = [...new Set(parents.filter((ctx) => ctx >= 0 && index.get(ctx) < 0))]
+      await this.#read(backend, runId, wanted, index)
+
+      const missing = new Set<number>()
+
+      for (let row = from; row < this.length; row++) {
+        const ctx = this.parent[row] ?? -1
+
+        if (ctx >= 0 && index.get(ctx) < 0) missing.add(ctx)
+      }
+
+      wanted = [...missing]
     }
 
+    // Until now `parent` held ctx ids; every one of them has been read by now.
     for (let row = firstRow; row < this.length; row++) {
-      const ctx = parentCtx[row - firstRow] ?? -1
+      const ctx = this.parent[row] ?? -1
 
       this.parent[row] = ctx < 0 ? -1 : index.get(ctx)
     }
@@ -52,7 +99,12 @@ export class LoopStore {
     return this.names[this.nameId[row] ?? -1] ?? ''
   }
 
-  async #read(backend: Backend, runId: number, ctxIds: number[], index: CtxIndex): Promise<number[]> {
+  async #read(
+    backend: Backend,
+    runId: number,
+    ctxIds: readonly number[],
+    index: CtxIndex,
+  ): Promise<void> {
     let min = Infinity
     let max = -Infinity
 
@@ -63,42 +115,44 @@ export class LoopStore {
 
     // A dense set is read as one primary-key range; a sparse one as a list.
     const dense = ctxIds.length * 4 >= max - min + 1
-    const filter = dense
-      ? 'ctx_id between ? and ?'
-      : 'ctx_id in (select value from json_each(?))'
     const known = this.names.slice(0, maxNameCodes)
-    const nameCode = known.length
-      ? `case name ${known.map((_, code) => `when ? then ${code + 1}`).join(' ')} else 0 end`
-      : '0'
-    const sql = `select count(*), group_concat(ctx_id), group_concat(ifnull(parent_ctx_id + 1, 0)),
-        group_concat((iteration * 4 + s) * 256 + c), group_concat(n),
-        json_group_array(t) filter (where t is not null),
-        json_group_array(name) filter (where c = 0)
-      from (
-        select ctx_id, parent_ctx_id, iteration, name, ${nameCode} as c,
-          case typeof(value) when 'integer' then 1 when 'real' then 1 when 'text' then 2 else 0 end as s,
-          case when typeof(value) in ('integer', 'real') then ${packedNumberSql('value')} end as n,
-          case when typeof(value) = 'text' then value end as t
-        from loops
-        where run_id = ? and ${filter}
-        order by ctx_id
-      )`
-    const params = dense ? [runId, min, max] : [runId, JSON.stringify(ctxIds)]
-    const [row] = await backend.rows(sql, [...known, ...params])
+    const params = [...known, runId, ...(dense ? [min, max] : [JSON.stringify(ctxIds)])]
+    const sql = loopsSql(known.length, dense)
+    const [row] = await backend.rows(sql.main, params)
     const count = Number(row?.[0] ?? 0)
     const ctx = parsePackedNumbers(row?.[1], count)
-    const parents = parsePackedNumbers(row?.[2], count)
-    const meta = parsePackedNumbers(row?.[3], count)
+    const meta = parsePackedNumbers(row?.[2], count)
+    let wideCount = 0
+    let restCount = 0
+
+    for (let i = 0; i < count; i++) {
+      const packed = meta[i] ?? -1
+      const low = packed - Math.floor(packed / lowSpan) * lowSpan
+
+      if (packed < 0) wideCount++
+      else if ((low & 63) === 0 || (low >>> 7) % 4 === 2) restCount++
+    }
+
+    const [rest] = wideCount + restCount > 0 ? await backend.rows(sql.rest, params) : []
+    const wide = parsePackedNumbers(rest?.[0], 4 * wideCount)
+    const texts = parseJson(rest?.[1])
+    const spelled = parseJson(rest?.[2])
     let numericCount = 0
 
-    for (let i = 0; i < count; i++) if (Math.floor((meta[i] ?? 0) / 256) % 4 === 1) numericCount++
+    for (let i = 0; i < count; i++) {
+      const packed = meta[i] ?? -1
+      const low = packed - Math.floor(packed / lowSpan) * lowSpan
 
-    const numbers = parsePackedNumbers(row?.[4], numericCount)
-    const texts = JSON.parse(typeof row?.[5] === 'string' ? row[5] : '[]') as string[]
-    const newNames = JSON.parse(typeof row?.[6] === 'string' ? row[6] : '[]') as string[]
+      if (packed >= 0 && (low >>> 7) % 4 === 1 && ((low >>> 6) & 1) === 0) numericCount++
+    }
+
+    for (let i = 0; i < wideCount; i++)
+      if (wide[4 * i + 2] === 1 && wide[4 * i + 3] === 0) numericCount++
+
+    const numbers = parsePackedNumbers(row?.[3], numericCount)
     const first = this.#reserve(count)
     const values = this.values
-    const parentCtx = new Array<number>(count)
+    let nextWide = 0
     let nextNumber = 0
     let nextText = 0
     let nextName = 0
@@ -107,26 +161,44 @@ export class LoopStore {
 
     for (let i = 0; i < count; i++) {
       const at = first + i
-      const code = (meta[i] ?? 0) % 256
-      const rest = ((meta[i] ?? 0) - code) / 256
-      const storage = rest % 4
+      const own = ctx[i] ?? 0
+      const packed = meta[i] ?? -1
+      let code: number
+      let range: number
+      let storage: number
 
-      this.iteration[at] = (rest - storage) / 4
-      this.nameId[at] = code > 0 ? code - 1 : this.#nameId(newNames[nextName++] ?? '')
-      parentCtx[i] = (parents[i] ?? 0) - 1
-      index.set(ctx[i] ?? 0, at)
+      if (packed >= 0) {
+        // Split off the iteration so the rest fits int32 bit operations.
+        const iteration = Math.floor(packed / lowSpan)
+        const low = packed - iteration * lowSpan
+        const delta = low >>> 9
+
+        code = low & 63
+        range = (low >>> 6) & 1
+        storage = (low >>> 7) & 3
+        this.iteration[at] = iteration
+        this.parent[at] = delta === 0 ? -1 : own - delta
+      } else {
+        code = 0
+        this.iteration[at] = wide[nextWide++] ?? 0
+        this.parent[at] = (wide[nextWide++] ?? 0) - 1
+        storage = wide[nextWide++] ?? 0
+        range = wide[nextWide++] ?? 0
+      }
+
+      this.nameId[at] = code > 0 ? code - 1 : this.#nameId(String(spelled[nextName++] ?? ''))
+      index.set(own, at)
 
       if (storage === 1) {
         values.kinds[at] = Kind.number
-        values.numbers[at] = numbers[nextNumber++] ?? 0
+        values.numbers[at] =
+          range === 1 ? (this.iteration[at] ?? 0) - 1 : (numbers[nextNumber++] ?? 0)
       } else if (storage === 2) {
-        values.setText(at, Kind.string, texts[nextText++] ?? '')
+        values.setText(at, Kind.string, String(texts[nextText++] ?? ''))
       } else {
         values.kinds[at] = Kind.null
       }
     }
-
-    return parentCtx
   }
 
   #reserve(count: number): number {
@@ -161,4 +233,8 @@ function grow<T extends Float64Array | Int32Array>(array: T, size: number): T {
   next.set(array)
 
   return next
+}
+
+function parseJson(text: unknown): unknown[] {
+  return typeof text === 'string' ? (JSON.parse(text) as unknown[]) : []
 }

@@ -4,23 +4,39 @@
  * microsecond on each row array, which alone would blow the budget of a million records.
  *
  * A packed number is one of:
- * - an integer, `-12`, for integral values (cheap for SQLite to print);
- * - `<mantissa>p<exponent>`, meaning mantissa × 2^exponent, for other finite reals: SQLite
- *   prints doubles with only 15 significant digits and slowly, while this split is exact;
- * - any other text JavaScript's `Number` reads, for the rare values outside those two.
+ * - an integer, `-12`, for values stored as integers;
+ * - `<mantissa>p<exponent>`, meaning mantissa × 2^exponent, for reals: SQLite prints
+ *   doubles slowly and not always exactly, while this split keeps every bit;
+ * - any other text JavaScript's `Number` reads (`-0`, `Infinity`).
+ * Values that are not numbers give null, which `group_concat` skips.
  */
 export function packedNumberSql(value: string): string {
   const exponent = `cast(log2(abs(${value})) as integer)`
+  const shift = `(53 - ${exponent})`
 
   // log2 may round up to the next integer; 53 - exponent then still keeps every bit.
-  return `case
-    when typeof(${value}) = 'integer' then ${value}
-    when ${value} = cast(${value} as integer) and ${value} != 0
-      and abs(${value}) <= 9007199254740992 then cast(${value} as integer)
-    when abs(${value}) between 1e-290 and 1e290
-      then cast(${value} * power(2, 53 - ${exponent}) as integer) || 'p' || (${exponent} - 53)
-    else printf('%!.17g', ${value})
+  // Integral reals take the first path too: checking for them costs more than it saves.
+  // Near the ends of the range one power of two would overflow, so two scale instead;
+  // subnormals are whole multiples of 2^-1074. printf drops the sign of -0: atan2 sees it.
+  return `case typeof(${value})
+    when 'real' then case
+      when abs(${value}) between 1e-290 and 1e290
+        then cast(${value} * power(2, ${shift}) as integer) || 'p' || (${exponent} - 53)
+      when ${value} = 0 then case when atan2(${value}, -1) < 0 then '-0' else '0' end
+      when abs(${value}) < 2.2250738585072014e-308
+        then cast(${value} * power(2, 537) * power(2, 537) as integer) || 'p-1074'
+      when abs(${value}) <= 1.7976931348623157e308
+        then cast(${value} * power(2, ${shift} / 2) * power(2, ${shift} - ${shift} / 2) as integer)
+          || 'p' || (${exponent} - 53)
+      else case when ${value} > 0 then 'Infinity' else '-Infinity' end
+    end
+    when 'integer' then ${value}
   end`
+}
+
+/** `group_concat` of `expression` as bytes: scanning a Buffer beats scanning a JS string. */
+export function packedListSql(expression: string): string {
+  return `cast(group_concat(${expression}) as blob)`
 }
 
 const comma = 44
@@ -42,56 +58,64 @@ function powerOfTwo(exponent: number): number {
   return power
 }
 
-/** Reads `count` comma-separated packed numbers (integers included) from `text`. */
-export function parsePackedNumbers(text: unknown, count: number): Float64Array {
+/** Reads `count` packed numbers (integers included) from a `packedListSql` column. */
+export function parsePackedNumbers(packed: unknown, count: number): Float64Array {
   const out = new Float64Array(count)
 
-  if (typeof text !== 'string' || count === 0) return out
+  if (count === 0 || packed === null || packed === undefined) return out
 
-  const length = text.length
+  const bytes = packed instanceof Uint8Array ? packed : Buffer.from(String(packed), 'latin1')
+  const length = bytes.length
   let position = 0
 
   for (let index = 0; index < count; index++) {
     const start = position
     let negative = false
     let mantissa = 0
-    let code = text.charCodeAt(position)
+    let code = bytes[position] ?? comma
 
     if (code === minus) {
       negative = true
-      code = text.charCodeAt(++position)
+      code = bytes[++position] ?? comma
     }
 
     // Accumulating digits in a double stays exact: see the mantissa bound above.
     while (code >= zero && code <= nine) {
       mantissa = mantissa * 10 + (code - zero)
-      code = text.charCodeAt(++position)
+      code = bytes[++position] ?? comma
     }
 
-    if (code === comma || position >= length) {
+    if (code === comma) {
       out[index] = negative ? -mantissa : mantissa
     } else if (code === p) {
       let exponentNegative = false
       let exponent = 0
 
-      code = text.charCodeAt(++position)
+      code = bytes[++position] ?? comma
 
       if (code === minus) {
         exponentNegative = true
-        code = text.charCodeAt(++position)
+        code = bytes[++position] ?? comma
       }
 
       while (code >= zero && code <= nine) {
         exponent = exponent * 10 + (code - zero)
-        code = text.charCodeAt(++position)
+        code = bytes[++position] ?? comma
       }
 
-      const value = mantissa * powerOfTwo(exponentNegative ? -exponent : exponent)
+      const power = exponentNegative ? -exponent : exponent
+      // Past ±1000 one power of two could overflow or vanish; two halves stay exact.
+      const value =
+        power >= -1000 && power <= 1000
+          ? mantissa * powerOfTwo(power)
+          : mantissa * powerOfTwo(Math.trunc(power / 2)) * powerOfTwo(power - Math.trunc(power / 2))
 
       out[index] = negative ? -value : value
     } else {
-      while (position < length && text.charCodeAt(position) !== comma) position++
-      out[index] = Number(text.slice(start, position))
+      while (position < length && bytes[position] !== comma) position++
+      out[index] = Number(
+        Buffer.from(bytes.buffer, bytes.byteOffset + start, position - start).toString('latin1'),
+      )
     }
 
     position++

@@ -26,8 +26,8 @@ export interface RunPivot {
  * own rows. Rows follow positions in execution order (ctx id), the run itself first.
  */
 export function pivotRun(pivot: RunPivot): void {
-  const { logs, positions, loops, loopRows, firstLoopRow } = pivot
-  const width = pivot.rows.names.length
+  const { logs, positions, rows } = pivot
+  const width = rows.names.length
   const size = positions.count
   const counts = new Int32Array(size * width)
   const head = new Int32Array(size * width).fill(-1)
@@ -36,25 +36,59 @@ export function pivotRun(pivot: RunPivot): void {
   const occurrences = new Int32Array(size)
 
   for (let record = 0; record < logs.count; record++) {
-    const cell = (positions.ofRecord[record] ?? 0) * width + (logs.name[record] ?? 0)
-    const last = tail[cell] ?? -1
+    const position = positions.ofRecord[record] ?? 0
+    const cell = position * width + (logs.name[record] ?? 0)
+    const count = (counts[cell] ?? 0) + 1
 
-    if ((counts[cell] ?? 0) === 0) head[cell] = record
-    else next[last] = record
+    if (count === 1) head[cell] = record
+    else next[tail[cell] ?? 0] = record
 
     tail[cell] = record
-    counts[cell] = (counts[cell] ?? 0) + 1
+    counts[cell] = count
+
+    if (count > (occurrences[position] ?? 0)) occurrences[position] = count
   }
 
-  for (let cell = 0; cell < counts.length; cell++) {
-    const position = (cell / width) | 0
-
-    if ((counts[cell] ?? 0) > (occurrences[position] ?? 0)) occurrences[position] = counts[cell] ?? 0
-  }
-
-  // Which positions sit below which, through the loops table's parent links.
   const loopRow = new Int32Array(size).fill(-1)
+  const broadcast = findBroadcasts(pivot, counts, occurrences, loopRow)
+  const emit = rowEmitter(pivot, { counts, head, next, occurrences })
+  const chain = new Int32Array(size)
+
+  for (const position of positions.inExecutionOrder()) {
+    if ((occurrences[position] ?? 0) === 0 || broadcast.at[position] === 1) continue
+
+    let links = 0
+
+    chain[links++] = position
+
+    for (let above = position; above !== 0;) {
+      above = broadcast.up[above] ?? 0
+
+      if (broadcast.at[above] === 1) chain[links++] = above
+    }
+
+    emit(chain.subarray(0, links), loopRow[position] ?? -1)
+  }
+}
+
+/**
+ * Which positions are broadcast onto the rows below them (`at`), and each position's
+ * nearest ancestor with records (`up`, 0 for the run itself). Fills `loopRow`.
+ */
+function findBroadcasts(
+  pivot: RunPivot,
+  counts: Int32Array,
+  occurrences: Int32Array,
+  loopRow: Int32Array,
+): { at: Uint8Array; up: Int32Array } {
+  const { positions, loops, loopRows, firstLoopRow } = pivot
+  const width = pivot.rows.names.length
+  const size = positions.count
   const positionOfLoopRow = new Int32Array(Math.max(0, loops.length - firstLoopRow)).fill(-1)
+  const parent = loops.parent
+  const hasBelow = new Uint8Array(size)
+  const conflicts = new Uint8Array(size)
+  const up = new Int32Array(size)
 
   for (let position = 1; position < size; position++) {
     const row = loopRows.get(positions.ctx[position] ?? -1)
@@ -66,20 +100,18 @@ export function pivotRun(pivot: RunPivot): void {
 
   const shares = (below: number, above: number): boolean => {
     for (let name = 0; name < width; name++) {
-      if ((counts[below * width + name] ?? 0) > 0 && (counts[above * width + name] ?? 0) > 0) return true
+      if ((counts[below * width + name] ?? 0) > 0 && (counts[above * width + name] ?? 0) > 0)
+        return true
     }
 
     return false
   }
 
-  const hasBelow = new Uint8Array(size)
-  const conflicts = new Uint8Array(size)
-  const up = new Int32Array(size)
-
   for (let position = 1; position < size; position++) {
     let nearest = 0
+    let row = loopRow[position] ?? -1
 
-    for (let row = loops.parent[loopRow[position] ?? -1] ?? -1; row >= 0; row = loops.parent[row] ?? -1) {
+    for (row = row < 0 ? -1 : (parent[row] ?? -1); row >= 0; row = parent[row] ?? -1) {
       const above = positionOfLoopRow[row - firstLoopRow] ?? -1
 
       if (above < 0) continue
@@ -87,124 +119,113 @@ export function pivotRun(pivot: RunPivot): void {
 
       hasBelow[above] = 1
 
-      if (!conflicts[above] && shares(position, above)) conflicts[above] = 1
+      if (conflicts[above] === 0 && shares(position, above)) conflicts[above] = 1
     }
 
     up[position] = nearest
     hasBelow[0] = 1
 
-    if (!conflicts[0] && shares(position, 0)) conflicts[0] = 1
+    if (conflicts[0] === 0 && shares(position, 0)) conflicts[0] = 1
   }
 
-  const broadcast = (position: number): boolean =>
-    (occurrences[position] ?? 0) > 0 && hasBelow[position] === 1 && conflicts[position] === 0
+  const at = new Uint8Array(size)
 
-  const emitter = new RowEmitter(pivot, counts, head, next, occurrences)
-
-  for (const position of positions.inExecutionOrder()) {
-    if ((occurrences[position] ?? 0) === 0 || broadcast(position)) continue
-
-    const chain = [position]
-
-    for (let above = position; above !== 0; ) {
-      above = up[above] ?? 0
-
-      if (broadcast(above)) chain.push(above)
-    }
-
-    emitter.emit(chain, loopRow[position] ?? -1)
+  for (let position = 0; position < size; position++) {
+    at[position] =
+      (occurrences[position] ?? 0) > 0 && hasBelow[position] === 1 && conflicts[position] === 0
+        ? 1
+        : 0
   }
+
+  return { at, up }
 }
 
-class RowEmitter {
-  readonly #pivot: RunPivot
-  readonly #counts: Int32Array
-  readonly #head: Int32Array
-  readonly #next: Int32Array
-  readonly #occurrences: Int32Array
-  readonly #width: number
+interface Occurrences {
+  readonly counts: Int32Array
+  readonly head: Int32Array
+  readonly next: Int32Array
+  readonly occurrences: Int32Array
+}
 
-  constructor(pivot: RunPivot, counts: Int32Array, head: Int32Array, next: Int32Array, occurrences: Int32Array) {
-    this.#pivot = pivot
-    this.#counts = counts
-    this.#head = head
-    this.#next = next
-    this.#occurrences = occurrences
-    this.#width = pivot.rows.names.length
-  }
+/** Writes the rows of `chain[0]`, crossed with the broadcast positions above it in `chain`. */
+function rowEmitter(pivot: RunPivot, { head, next, occurrences }: Occurrences) {
+  const { rows, run, logs, loops } = pivot
+  const width = rows.names.length
+  const first = logs.first
+  let path = new Int32Array(16)
 
-  /** Rows for `chain[0]`, crossed with the broadcast positions above it in `chain`. */
-  emit(chain: readonly number[], loopRow: number): void {
-    const { rows, run, logs } = this.#pivot
+  return (chain: Int32Array, loopRow: number): void => {
     let total = 1
 
-    for (const position of chain) total *= this.#occurrences[position] ?? 1
+    for (const position of chain) total *= occurrences[position] ?? 1
 
     const start = rows.add(run, total)
+    let depths = 0
 
-    this.#fillLoops(start, total, loopRow)
+    for (let row = loopRow; row >= 0; row = loops.parent[row] ?? -1) {
+      if (depths === path.length)
+        path = Int32Array.from({ length: 2 * depths }, (_, i) => path[i] ?? 0)
+
+      path[depths++] = row
+    }
+
+    // Outermost first, so a loop nested in a loop of the same name shows the inner one.
+    for (let depth = 0; depth < depths; depth++) {
+      const row = path[depths - 1 - depth] ?? 0
+      const column = rows.loopColumn(loops.nameId[row] ?? 0, depth)
+
+      if (total === 1) column[start] = row
+      else column.fill(row, start, start + total)
+    }
 
     if (total === 1) {
       for (const position of chain) {
-        for (let name = 0; name < this.#width; name++) {
-          const record = this.#head[position * this.#width + name] ?? -1
+        for (let name = 0; name < width; name++) {
+          const record = head[position * width + name] ?? -1
 
-          if (record >= 0) (rows.names[name] as Int32Array)[start] = logs.first + record
+          if (record >= 0) (rows.names[name] as Int32Array)[start] = first + record
         }
       }
 
       return
     }
 
-    // The position's own occurrences vary fastest, so they stay in the order logged.
-    const lists = chain.map((position) => this.#occurrenceLists(position))
+    const lists = Array.from(chain, (position) => {
+      const perName: number[][] = []
 
+      for (let name = 0; name < width; name++) {
+        const records: number[] = []
+
+        for (
+          let record = head[position * width + name] ?? -1;
+          record >= 0;
+          record = next[record] ?? -1
+        ) {
+          records.push(first + record)
+        }
+
+        perName.push(records)
+      }
+
+      return perName
+    })
+
+    // The position's own occurrences vary fastest, so they stay in the order logged.
     for (let offset = 0; offset < total; offset++) {
       let rest = offset
 
       for (const [link, position] of chain.entries()) {
-        const k = this.#occurrences[position] ?? 1
+        const k = occurrences[position] ?? 1
         const occurrence = rest % k
 
         rest = (rest - occurrence) / k
 
-        for (const [name, records] of lists[link] ?? []) {
-          const record = records[occurrence] ?? -1
+        for (const [name, records] of (lists[link] ?? []).entries()) {
+          const ref = records[occurrence]
 
-          if (record >= 0) (rows.names[name] as Int32Array)[start + offset] = logs.first + record
+          if (ref !== undefined) (rows.names[name] as Int32Array)[start + offset] = ref
         }
       }
     }
-  }
-
-  #fillLoops(start: number, total: number, loopRow: number): void {
-    const { loops, rows } = this.#pivot
-    const path: number[] = []
-
-    for (let row = loopRow; row >= 0; row = loops.parent[row] ?? -1) path.push(row)
-
-    // Outermost first, so a loop nested in a loop of the same name shows the inner one.
-    for (let depth = 0; depth < path.length; depth++) {
-      const row = path[path.length - 1 - depth] ?? -1
-
-      rows.loopColumn(loops.nameId[row] ?? 0, depth).fill(row, start, start + total)
-    }
-  }
-
-  #occurrenceLists(position: number): [number, number[]][] {
-    const lists: [number, number[]][] = []
-
-    for (let name = 0; name < this.#width; name++) {
-      const records: number[] = []
-
-      for (let record = this.#head[position * this.#width + name] ?? -1; record >= 0; ) {
-        records.push(record)
-        record = this.#next[record] ?? -1
-      }
-
-      if (records.length > 0) lists.push([name, records])
-    }
-
-    return lists
   }
 }

@@ -5,9 +5,10 @@ import type { RunLogs } from './read-run-logs.js'
 export class Positions {
   readonly ofRecord: Int32Array
   readonly ctx: number[] = [-1]
+  readonly #index = new CtxIndex()
 
   constructor(logs: RunLogs) {
-    const index = new CtxIndex()
+    const index = this.#index
 
     this.ofRecord = new Int32Array(logs.count)
 
@@ -37,15 +38,11 @@ export class Positions {
     return this.ctx.length
   }
 
-  inExecutionOrder(): Iterable<number> {
-    const order = Array.from(this.ctx.keys())
-    const ctx = this.ctx
+  /** Positions by ctx id, the run itself first. */
+  inExecutionOrder(): Int32Array {
+    const order = new Int32Array(this.ctx.length)
 
-    for (let position = 2; position < ctx.length; position++) {
-      if ((ctx[position] ?? 0) < (ctx[position - 1] ?? 0)) {
-        return order.sort((a, b) => (ctx[a] ?? -1) - (ctx[b] ?? -1))
-      }
-    }
+    order.set(this.#index.ordered(), 1)
 
     return order
   }

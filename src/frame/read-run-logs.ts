@@ -1,5 +1,5 @@
-import type { Backend } from '../store/backend.js'
-import { packedNumberSql, parsePackedNumbers } from './packed-numbers.js'
+import type { Backend, SqlValue } from '../store/backend.js'
+import { packedListSql, packedNumberSql, parsePackedNumbers } from './packed-numbers.js'
 import { Kind, type ValueStore } from './value-store.js'
 
 /** The requested records of one run, in the order they were logged. */
@@ -21,8 +21,8 @@ const storageCode = `case typeof(value) when 'integer' then 1 when 'real' then 1
 
 /**
  * Reads one run's records of `names` as one row of packed lists (see `packed-numbers.ts`):
- * a key per record holding its ctx, name, vtype and storage class, the numeric values,
- * and the text values as a JSON array.
+ * a key per record holding its ctx, name, vtype and storage class, and the numeric
+ * values; the text values follow as a JSON array when there are any.
  */
 export async function readRunLogs(
   backend: Backend,
@@ -31,24 +31,26 @@ export async function readRunLogs(
   runLevelOnly: boolean,
   store: ValueStore,
 ): Promise<RunLogs> {
-  const width = names.length
+  // The name and type fields take whole bits, so decoding needs no integer division.
+  const lowSpan = 32 * 2 ** Math.ceil(Math.log2(Math.max(1, names.length)))
   const nameCode = `case name ${names.map((_, index) => `when ? then ${index}`).join(' ')} end`
   const placeholders = names.map(() => '?').join(', ')
 
   // `+name` keeps SQLite on the primary key, which yields records in `seq` order;
   // the name index would group them by name instead.
-  const sql = `select count(*), group_concat(k), group_concat(n),
-      json_group_array(t) filter (where t is not null)
+  const from = `from logs
+    where run_id = ? and +name in (${placeholders}) ${runLevelOnly ? 'and ctx_id is null' : ''}
+    order by seq`
+  const [row] = await backend.rows(
+    `select count(*), ${packedListSql('k')}, ${packedListSql('n')}
     from (
-      select (ifnull(ctx_id + 1, 0) * ${width} + ${nameCode}) * 32
-          + (${vtypeCode}) * 4 + ${storageCode} as k,
-        case when typeof(value) in ('integer', 'real') then ${packedNumberSql('value')} end as n,
-        case when typeof(value) = 'text' then value end as t
-      from logs
-      where run_id = ? and +name in (${placeholders}) ${runLevelOnly ? 'and ctx_id is null' : ''}
-      order by seq
-    )`
-  const [row] = await backend.rows(sql, [...names, runId, ...names])
+      select ifnull(ctx_id + 1, 0) * ${lowSpan} + ${nameCode} * 32 + (${vtypeCode}) * 4
+          + ${storageCode} as k,
+        ${packedNumberSql('value')} as n
+      ${from}
+    )`,
+    [...names, runId, ...names],
+  )
   const count = Number(row?.[0] ?? 0)
   const keys = parsePackedNumbers(row?.[1], count)
   const ctx = new Float64Array(count)
@@ -56,23 +58,31 @@ export async function readRunLogs(
   const storage = new Uint8Array(count)
   const vtypes = new Uint8Array(count)
   let numericCount = 0
+  let textCount = 0
 
   for (let index = 0; index < count; index++) {
     const key = keys[index] ?? 0
-    const low = key % 32
-    const rest = (key - low) / 32
-    const nameIndex = rest % width
+    const above = Math.floor(key / lowSpan)
+    const low = key - above * lowSpan
 
-    storage[index] = low % 4
-    vtypes[index] = low >> 2
-    name[index] = nameIndex
-    ctx[index] = (rest - nameIndex) / width - 1
+    storage[index] = low & 3
+    vtypes[index] = (low >>> 2) & 7
+    name[index] = low >>> 5
+    ctx[index] = above - 1
 
-    if (low % 4 === 1) numericCount++
+    if ((low & 3) === 1) numericCount++
+    else if ((low & 3) === 2) textCount++
   }
 
   const numbers = parsePackedNumbers(row?.[2], numericCount)
-  const texts = JSON.parse(typeof row?.[3] === 'string' ? row[3] : '[]') as string[]
+  const texts =
+    textCount > 0
+      ? await readTexts(
+          backend,
+          `select json_group_array(value) from (select value ${from}) where typeof(value) = 'text'`,
+          [runId, ...names],
+        )
+      : []
   const first = store.reserve(count)
   let nextNumber = 0
   let nextText = 0
@@ -95,6 +105,13 @@ export async function readRunLogs(
   }
 
   return { ctx, name, first, count }
+}
+
+/** Text values travel apart: few runs have many, and filtering them costs every record. */
+async function readTexts(backend: Backend, sql: string, params: SqlValue[]): Promise<string[]> {
+  const [row] = await backend.rows(sql, params)
+
+  return JSON.parse(typeof row?.[0] === 'string' ? row[0] : '[]') as string[]
 }
 
 const textKinds: readonly Kind[] = [

@@ -10,7 +10,12 @@ import { Kind, type ValueStore } from './value-store.js'
  * it), JSON List/Struct (see `jsonSeries`). A column mixing kinds holds each value
  * as JSON text. Returns undefined when every value is missing: a Null column.
  */
-export function toSeries(name: string, refs: Int32Array, length: number, store: ValueStore): pl.Series | undefined {
+export function toSeries(
+  name: string,
+  refs: Int32Array,
+  length: number,
+  store: ValueStore,
+): pl.Series | undefined {
   const { kinds } = store
   const nulls = new Uint8Array(length)
   let seen = 0
@@ -30,7 +35,8 @@ export function toSeries(name: string, refs: Int32Array, length: number, store: 
 
   if (seen === 0) return undefined
 
-  const series = typedSeries(name, refs, length, store, seen) ?? mixedSeries(name, refs, length, store)
+  const series =
+    typedSeries(name, refs, length, store, seen) ?? mixedSeries(name, refs, length, store)
 
   return missing > 0 && series.nullCount() < missing ? withNulls(series, nulls) : series
 }
@@ -43,8 +49,10 @@ function typedSeries(
   seen: number,
 ): pl.Series | undefined {
   if (seen === 1 << Kind.number) return pl.Series(name, gatherNumbers(refs, length, store))
-  if (seen === 1 << Kind.boolean) return pl.Series(name, gatherNumbers(refs, length, store)).cast(pl.Bool)
-  if (seen === 1 << Kind.string) return pl.Series(name, gatherTexts(refs, length, store) as string[], pl.Utf8)
+  if (seen === 1 << Kind.boolean)
+    return pl.Series(name, gatherNumbers(refs, length, store)).cast(pl.Bool)
+  if (seen === 1 << Kind.string)
+    return pl.Series(name, gatherTexts(refs, length, store) as string[], pl.Utf8)
   if (seen === 1 << Kind.json) return jsonSeries(name, gatherTexts(refs, length, store))
   if (seen === 1 << Kind.date) return dateSeries(name, gatherTexts(refs, length, store))
   if (seen === 1 << Kind.bigint) return bigintSeries(name, gatherTexts(refs, length, store))
@@ -116,7 +124,8 @@ function bigintSeries(name: string, texts: (string | null)[]): pl.Series {
 
     const value = parseBigint(text)
 
-    if (value === undefined || value < int64Min || value > int64Max) return pl.Series(name, texts as string[], pl.Utf8)
+    if (value === undefined || value < int64Min || value > int64Max)
+      return pl.Series(name, texts as string[], pl.Utf8)
 
     values[row] = value
   }
@@ -132,7 +141,8 @@ function parseBigint(text: string): bigint | undefined {
   }
 }
 
-const nonFinite = (value: number): string => (Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity')
+const nonFinite = (value: number): string =>
+  Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity'
 
 // NaN and the infinities have no JSON form; they are written the way JavaScript prints them.
 function mixedSeries(name: string, refs: Int32Array, length: number, store: ValueStore): pl.Series {
@@ -143,9 +153,11 @@ function mixedSeries(name: string, refs: Int32Array, length: number, store: Valu
     const kind = ref < 0 ? Kind.null : store.kinds[ref]
     const number = store.numbers[ref] ?? 0
 
-    if (kind === Kind.number) values[row] = Number.isFinite(number) ? JSON.stringify(number) : nonFinite(number)
+    if (kind === Kind.number)
+      values[row] = Number.isFinite(number) ? JSON.stringify(number) : nonFinite(number)
     else if (kind === Kind.boolean) values[row] = number !== 0 ? 'true' : 'false'
-    else if (kind === Kind.string || kind === Kind.date) values[row] = JSON.stringify(store.text(ref))
+    else if (kind === Kind.string || kind === Kind.date)
+      values[row] = JSON.stringify(store.text(ref))
     else if (kind === Kind.json || kind === Kind.bigint) values[row] = store.text(ref)
     else values[row] = null
   }

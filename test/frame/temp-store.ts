@@ -16,6 +16,14 @@ export interface RunWriter {
   readonly id: number
   /** Opens a loop iteration under `parent` (the run itself when omitted); returns its ctx id. */
   loop(name: string, iteration: number, value?: SqlValue, parent?: number): Promise<number>
+  /** Opens a loop iteration with a chosen ctx id, as a writer with sparse ids would. */
+  loopAt(
+    ctx: number,
+    name: string,
+    iteration: number,
+    value?: SqlValue,
+    parent?: number,
+  ): Promise<number>
   /** Logs `value` at `ctx` (run level when omitted), encoded the way the record path does. */
   log(name: string, value: unknown, ctx?: number): Promise<void>
   /** Logs an already encoded value. */
@@ -51,7 +59,12 @@ function runWriter(backend: Backend, id: number): RunWriter {
   let ctx = 0
   let seq = 0
 
-  const logRaw = async (name: string, vtype: string, value: SqlValue, at?: number): Promise<void> => {
+  const logRaw = async (
+    name: string,
+    vtype: string,
+    value: SqlValue,
+    at?: number,
+  ): Promise<void> => {
     await backend.run(
       'insert into logs (run_id, seq, ctx_id, name, vtype, value) values (?, ?, ?, ?, ?, ?)',
       [id, ++seq, at ?? null, name, vtype, value],
@@ -69,6 +82,14 @@ function runWriter(backend: Backend, id: number): RunWriter {
       )
 
       return opened
+    },
+    loopAt: async (at, name, iteration, value = null, parent) => {
+      await backend.run(
+        'insert into loops (run_id, ctx_id, parent_ctx_id, name, iteration, value) values (?, ?, ?, ?, ?, ?)',
+        [id, at, parent ?? null, name, iteration, value],
+      )
+
+      return at
     },
     log: async (name, value, at) => {
       const [vtype, encoded] = encode(value)
