@@ -111,12 +111,13 @@ const currentDepth = (): number => contextStorage.getStore()?.depth ?? -1
 
 /**
  * Whether a checkpoint is worth taking now: the first one always (to learn
- * its cost), then only while checkpoints stay within epsilon of compute time.
+ * its cost), then only while checkpoints stay within epsilon of compute time,
+ * keeping back the cost of one more for the last iteration, which is always saved.
  */
 export function shouldCheckpoint(scope: CheckpointScope, force: boolean): boolean {
   if (force || scope.lastCostMs === undefined) return true
 
-  return scope.spentMs + scope.lastCostMs <= scope.epsilon * scope.computeMs
+  return scope.spentMs + 2 * scope.lastCostMs <= scope.epsilon * scope.computeMs
 }
 
 /** Saves every object in scope as the state at `point` of the context. */
