@@ -146,7 +146,8 @@ async function main(argv: readonly string[]): Promise<void> {
       // Commander has printed its message (or the help) already.
       process.exitCode = error.exitCode === 0 ? 0 : 2
     } else if (error instanceof FlorError) {
-      process.stderr.write(`flordb: ${error.message}\n`)
+      // Messages can quote a tool's multi-line output (git's); they print as one line.
+      process.stderr.write(`flordb: ${error.message.trim().replace(/\s*\n\s*/g, ' ')}\n`)
       process.exitCode = exitCodes[error.code] ?? exitCodes.default
     } else {
       throw error
