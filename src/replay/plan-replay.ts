@@ -7,7 +7,7 @@ import { decodeValue } from '../record/encode-value.js'
 import type { Location } from '../record/location.js'
 import { checkpointKey, type ReplayStrategy } from '../record/replay-settings.js'
 import type { Backend } from '../store/backend.js'
-import { readFileAt } from '../versions/history.js'
+import { readFilesAt } from '../versions/history.js'
 import { findLogStatements, type LogStatement } from './discover.js'
 import { mainLoopStart } from './main-loop.js'
 import { propagate } from './propagate.js'
@@ -79,7 +79,10 @@ export async function planReplay(
     estimate: { seconds: 0, rerunSeconds: 0, workers },
   }
   const placed = new Map<string, PlannedStatement>()
-  const sources = new Map<string, string | null>()
+  const sources = await oldSources(
+    repo,
+    runs.filter((run) => names.some((name) => !present.get(run.run_id)?.has(name))),
+  )
 
   // Propagate and choose a strategy, run by run.
   for (const row of runs) {
@@ -94,7 +97,7 @@ export async function planReplay(
     }
 
     const run = toReplayRun(row)
-    const oldSource = await sourceAt(repo, sources, run.version, run.filename)
+    const oldSource = sources.get(`${run.version}:${run.filename}`) ?? null
 
     if (oldSource === null) {
       plan.skipped.push({ tstamp: run.tstamp, reason: `${run.filename} is not in its version ${run.version.slice(0, 8)}` })
@@ -201,23 +204,20 @@ async function namesPresent(
   return present
 }
 
-async function sourceAt(
+async function oldSources(
   repo: NonNullable<Location['repo']>,
-  cache: Map<string, string | null>,
-  version: string,
-  file: string,
-): Promise<string | null> {
-  const key = `${version}:${file}`
+  runs: readonly RunRow[],
+): Promise<Map<string, string | null>> {
+  const wanted = [
+    ...new Map(
+      runs
+        .filter((run) => run.version !== null)
+        .map((run) => [`${run.version}:${run.filename}`, { commit: run.version!, path: run.filename }]),
+    ).entries(),
+  ]
+  const files = await readFilesAt(repo, wanted.map(([, spec]) => spec))
 
-  if (!cache.has(key)) {
-    try {
-      cache.set(key, (await readFileAt(repo, version, file)).toString('utf8'))
-    } catch {
-      cache.set(key, null)
-    }
-  }
-
-  return cache.get(key)!
+  return new Map(wanted.map(([key], i) => [key, files[i]?.toString('utf8') ?? null]))
 }
 
 interface Put {
