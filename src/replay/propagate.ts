@@ -77,6 +77,8 @@ interface Translation {
   renames: Record<string, string>
   // old name -> the binding it must resolve to where the statement lands
   expected: Map<string, { newName: string; declStart: number | undefined }>
+  // where the old counterpart of the method or function that gives `this` its meaning starts
+  thisOwner: number | undefined
 }
 
 function place(input: PropagateInput): Propagation {
@@ -456,7 +458,7 @@ function translate(node: ts.Node, versions: Versions): Translation {
     text = text.slice(0, edit.start - start) + edit.text + text.slice(edit.end - start)
   }
 
-  return { text, renames, expected }
+  return { text, renames, expected, thisOwner: thisOwnerOf(node, versions) }
 }
 
 // Re-reads the candidate source the way replay will, and refuses anything that reads differently.
@@ -534,9 +536,55 @@ function verify(
 
   check(sf)
 
+  const landed = findStatementNode(sf, found.start, found.end)
+  const owner = landed && thisOwner(landed)
+
+  if (translation.thisOwner !== undefined && owner?.getStart() !== translation.thisOwner) {
+    reason = `the statement uses \`this\`, which means something else ${describe}`
+  }
+
   if (reason !== undefined) return { ok: false, reason }
 
   return { ok: true, source, line: found.line, renames: translation.renames, anchor: describe }
+}
+
+// A statement that uses `this` must land in the counterpart of the function that binds it.
+function thisOwnerOf(node: ts.Node, versions: Versions): number | undefined {
+  let uses = false
+
+  const visit = (child: ts.Node): void => {
+    if (uses || (ts.isFunctionLike(child) && !ts.isArrowFunction(child))) return
+
+    const kind = child.kind
+
+    if (kind === ts.SyntaxKind.ThisKeyword || kind === ts.SyntaxKind.SuperKeyword) uses = true
+    if (ts.isPrivateIdentifier(child)) uses = true
+
+    ts.forEachChild(child, visit)
+  }
+
+  visit(node)
+
+  if (!uses) return undefined
+
+  const owner = thisOwner(node)
+  const tree = owner && versions.newTree.byNode.get(owner)
+  const counterpart = tree && versions.mapping.dstOf(tree)
+
+  if (counterpart === undefined) {
+    refuse('the statement uses `this`, and what binds it has no counterpart in the old version')
+  }
+
+  return counterpart.start
+}
+
+function thisOwner(node: ts.Node): ts.Node | undefined {
+  for (let parent = node.parent; parent !== undefined; parent = parent.parent) {
+    if (ts.isFunctionLike(parent) && !ts.isArrowFunction(parent)) return parent
+    if (ts.isClassLike(parent) || ts.isSourceFile(parent)) return parent
+  }
+
+  return undefined
 }
 
 // How the old version spells a flordb export: `fl.log`, or the local name of `{ log as put }`.

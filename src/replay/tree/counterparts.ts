@@ -22,6 +22,16 @@ export type Counterpart =
 // `lossValue.backward()`), and the old binding must vote back: two new names never share one.
 export function counterpartOf(declaration: ts.Node, versions: MatchedVersions): Counterpart {
   const name = declaration.getText()
+  const imported = importOf(declaration)
+
+  // An import names an export, so its counterpart is the same export, whatever its local name.
+  if (imported) {
+    const old = findImport(versions.oldTree.sf, imported)
+
+    return old
+      ? { kind: 'found', name: old.getText(), declStart: old.getStart() }
+      : { kind: 'found', name, declStart: undefined }
+  }
   const forward = tally(versions.newTree, versions.newNames, declaration, (node) => {
     const other = versions.mapping.dstOf(node)
 
@@ -124,4 +134,60 @@ function anchored(a: TreeNode, b: TreeNode, mapping: Mapping): boolean {
 // Punctuation and operators match everywhere; only names, literals and subtrees are evidence.
 function isSolid(node: TreeNode): boolean {
   return node.children.length > 0 || node.value !== ''
+}
+
+interface ImportedName {
+  module: string
+  // the exported name, 'default', or '*' for the whole module
+  exported: string
+}
+
+function importOf(declaration: ts.Node): ImportedName | undefined {
+  const parent = declaration.parent
+
+  if (ts.isImportSpecifier(parent) && parent.name === declaration) {
+    return withModule(parent, (parent.propertyName ?? parent.name).text)
+  }
+
+  if (ts.isImportClause(parent) && parent.name === declaration) {
+    return withModule(parent, 'default')
+  }
+
+  if (ts.isNamespaceImport(parent)) return withModule(parent, '*')
+
+  return undefined
+}
+
+function withModule(node: ts.Node, exported: string): ImportedName | undefined {
+  let declaration: ts.Node = node
+
+  while (!ts.isImportDeclaration(declaration)) declaration = declaration.parent
+
+  const specifier = declaration.moduleSpecifier
+
+  return ts.isStringLiteral(specifier) ? { module: specifier.text, exported } : undefined
+}
+
+function findImport(sf: ts.SourceFile, wanted: ImportedName): ts.Identifier | undefined {
+  for (const statement of sf.statements) {
+    if (!ts.isImportDeclaration(statement) || !statement.importClause) continue
+    if (!ts.isStringLiteral(statement.moduleSpecifier)) continue
+    if (statement.moduleSpecifier.text !== wanted.module) continue
+
+    const clause = statement.importClause
+    const bindings = clause.namedBindings
+
+    if (wanted.exported === 'default' && clause.name) return clause.name
+    if (wanted.exported === '*' && bindings && ts.isNamespaceImport(bindings)) return bindings.name
+
+    if (bindings && ts.isNamedImports(bindings)) {
+      const found = bindings.elements.find(
+        (element) => (element.propertyName ?? element.name).text === wanted.exported,
+      )
+
+      if (found) return found.name
+    }
+  }
+
+  return undefined
 }

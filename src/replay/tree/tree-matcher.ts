@@ -147,6 +147,8 @@ class TreeMatcher {
     let bestScore = -1
 
     for (const b of candidates) {
+      if (logsOtherName(a, b)) continue
+
       const dice = this.dice(a, b)
       const sameKey = a.key !== undefined && a.key === b.key
 
@@ -188,6 +190,8 @@ class TreeMatcher {
     const statements = isStatementList(a)
     const alike = (x: TreeNode, y: TreeNode): boolean => {
       if (x.kind !== y.kind) return false
+
+      if (logsOtherName(x, y)) return false
 
       // Inside a matched expression or declaration, position alone pins a child down (`epoch`
       // renamed `e` in the same loop header); among the statements of a block it does not.
@@ -258,6 +262,11 @@ class TreeMatcher {
 
     return score - position * 0.01
   }
+}
+
+// Statements that log different names are different statements, however alike they look.
+function logsOtherName(x: TreeNode, y: TreeNode): boolean {
+  return !!x.key?.startsWith('log:') && !!y.key?.startsWith('log:') && x.key !== y.key
 }
 
 function sameKey(x: TreeNode, y: TreeNode): boolean {
