@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks'
 
 import { contextStorage, type LoopContext } from './loop-context.js'
 import { captureState, restoreState } from './object-state.js'
-import { loadObject, saveObject } from './object-store.js'
+import { loadObject } from './object-store.js'
 import type { Run } from './run.js'
 import { warnOnce } from './warn.js'
 
@@ -122,11 +122,14 @@ export function shouldCheckpoint(scope: CheckpointScope, force: boolean): boolea
 
 /** Saves every object in scope as the state at `point` of the context. */
 export function takeCheckpoint(run: Run, scope: CheckpointScope, context: LoopContext, point: string): void {
+  // A replay restores from the run's checkpoints; it has no use for new ones.
+  if (run.replaying) return
+
   const started = performance.now()
 
   for (const [name, object] of Object.entries(scope.objects)) {
     try {
-      run.checkpoint(context, point, name, saveObject(run.location.dir, captureState(object)))
+      run.objects.save(captureState(object), (saved) => run.checkpoint(context, point, name, saved))
     } catch (error) {
       warnOnce(`checkpoint-failed:${name}`, `flordb: could not checkpoint "${name}": ${(error as Error).message}`)
     }

@@ -25,6 +25,7 @@ export async function commit(): Promise<void> {
 }
 
 async function close(run: Run, status: RunStatus): Promise<void> {
+  await run.objects.drain()
   run.seal(status)
 
   let version: string | null = null
@@ -51,6 +52,7 @@ async function close(run: Run, status: RunStatus): Promise<void> {
 
 /** Closing where nothing async can run: process exit and fatal signals. Indexing waits for the next reader. */
 function closeSync(run: Run, status: RunStatus): void {
+  run.objects.drainSync()
   run.seal(status)
 
   let version: string | null = null

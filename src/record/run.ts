@@ -9,6 +9,7 @@ import { encodeValue } from './encode-value.js'
 import type { Location } from './location.js'
 import { repoPath } from './location.js'
 import type { LoopContext } from './loop-context.js'
+import { ObjectWriter } from './object-store.js'
 import { warnOnce } from './warn.js'
 
 const reservedNames = new Set(['projid', 'tstamp', 'filename'])
@@ -35,6 +36,8 @@ export class Run {
   readonly tstamp: string
   readonly filename: string
   readonly journal: JournalWriter
+  /** Where checkpoints are written, off the training thread. */
+  readonly objects: ObjectWriter
   readonly startedAt = performance.now()
   readonly replaying: boolean
   status: RunStatus = 'running'
@@ -55,6 +58,7 @@ export class Run {
 
     this.location = location
     this.journal = writer
+    this.objects = new ObjectWriter(location.dir)
     this.tstamp = options.replay?.of ?? tstamp
     this.filename = repoPath(location, entryScript)
     this.#only = options.only
