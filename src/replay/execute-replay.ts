@@ -36,8 +36,11 @@ export async function executeReplay(
   const from = await versionOfStatements(location, plan)
   const results: JobResult[] = []
   const queue = [...plan.jobs].sort((a, b) => b.estimate - a.estimate)
+  // Ctrl-C stops the children and the queue; the worktrees go in `finally`,
+  // and the process then ends as interrupted processes do.
   const interrupt = () => {
     queue.length = 0
+    process.exitCode = 130
     for (const child of children) child.kill('SIGTERM')
   }
 
