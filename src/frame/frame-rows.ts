@@ -19,12 +19,21 @@ export class FrameRows {
     const start = this.length
     const needed = start + count
 
-    if (needed > this.run.length) this.#grow(Math.max(needed, 2 * this.run.length))
+    this.reserve(count)
 
-    this.run.fill(run, start, needed)
+    if (count === 1) this.run[start] = run
+    else this.run.fill(run, start, needed)
+
     this.length = needed
 
     return start
+  }
+
+  /** Makes room for `count` more rows at once, so a big run grows the columns once. */
+  reserve(count: number): void {
+    const needed = this.length + count
+
+    if (needed > this.run.length) this.#grow(Math.max(needed, 2 * this.run.length))
   }
 
   loopColumn(nameId: number, depth: number): Int32Array {

@@ -12,31 +12,31 @@ const lowSpan = 2 ** 30
  * `iteration × 2^30 + (ctx − parent) × 2^9 + storage × 2^7 + range × 2^6 + name code`,
  * 52 bits at most; `range` says the value is `iteration − 1`, as for a loop over
  * indices, so no value travels. The rare rest (an iteration too big for that integer,
- * text values, names without a code) is read by a second statement, `rest`, only
- * when the first says it exists.
+ * text values, names without a code, ctx ids with gaps) is read by a second
+ * statement, `rest`, only when the first says it exists.
  */
 function loopsSql(knownNames: number, dense: boolean): { main: string; rest: string } {
   const name = knownNames
     ? `case name ${Array.from({ length: knownNames }, (_, code) => `when ? then ${code + 1}`).join(' ')} else 0 end`
     : '0'
-  const fits = `(iteration between 0 and ${2 ** 22 - 1}
-    and (parent_ctx_id is null or ctx_id - parent_ctx_id between 1 and ${2 ** 21 - 1}))`
+  // Comparisons instead of typeof(): SQLite orders null < numbers < text, and an
+  // operator costs less than a function call on every iteration of a big loop.
   const from = `from (
-      select ctx_id, parent_ctx_id, iteration, name, value, ${name} as c, ${fits} as f,
-        ifnull(ctx_id - parent_ctx_id, 0) as d,
-        case typeof(value) when 'integer' then 1 when 'real' then 1 when 'text' then 2 else 0 end as s,
-        typeof(value) in ('integer', 'real') and value = iteration - 1 as r
-      from loops
+      select ctx_id, parent_ctx_id, iteration, name, value, d, ${name} as c,
+        iteration between 0 and ${2 ** 22 - 1} and d between 0 and ${2 ** 21 - 1} as f,
+        case when value < '' then 1 when value >= '' then 2 else 0 end as s,
+        (value = iteration - 1) is true as r
+      from (select *, ctx_id - ifnull(parent_ctx_id, ctx_id) as d from loops)
       where run_id = ? and ${dense ? 'ctx_id between ? and ?' : 'ctx_id in (select value from json_each(?))'}
       order by ctx_id
     )`
 
   return {
-    main: `select count(*), ${packedListSql('ctx_id')},
+    main: `select count(*), min(ctx_id), max(ctx_id),
         ${packedListSql(`case when f then iteration * ${lowSpan} + d * 512 + s * 128 + r * 64 + c else -1 end`)},
-        ${packedListSql(`case when r = 0 then ${packedNumberSql('value')} end`)}
+        ${packedListSql(`case when not r then ${packedNumberSql('value')} end`)}
       ${from}`,
-    rest: `select
+    rest: `select ${packedListSql('ctx_id')},
         ${packedListSql(`case when not f then iteration || ',' || ifnull(parent_ctx_id + 1, 0) || ',' || s || ',' || r end`)},
         json_group_array(value) filter (where s = 2),
         json_group_array(name) filter (where c = 0 or not f)
@@ -120,10 +120,15 @@ export class LoopStore {
     const sql = loopsSql(known.length, dense)
     const [row] = await backend.rows(sql.main, params)
     const count = Number(row?.[0] ?? 0)
-    const ctx = parsePackedNumbers(row?.[1], count)
-    const meta = parsePackedNumbers(row?.[2], count)
+
+    if (count === 0) return
+
+    const first = Number(row?.[1] ?? 0)
+    // Ctx ids are usually consecutive; then they need not travel at all.
+    const consecutive = count === Number(row?.[2] ?? 0) - first + 1
+    const meta = parsePackedNumbers(row?.[3], count)
     let wideCount = 0
-    let restCount = 0
+    let restCount = consecutive ? 0 : 1
 
     for (let i = 0; i < count; i++) {
       const packed = meta[i] ?? -1
@@ -134,9 +139,10 @@ export class LoopStore {
     }
 
     const [rest] = wideCount + restCount > 0 ? await backend.rows(sql.rest, params) : []
-    const wide = parsePackedNumbers(rest?.[0], 4 * wideCount)
-    const texts = parseJson(rest?.[1])
-    const spelled = parseJson(rest?.[2])
+    const ctx = consecutive ? undefined : parsePackedNumbers(rest?.[0], count)
+    const wide = parsePackedNumbers(rest?.[1], 4 * wideCount)
+    const texts = parseJson(rest?.[2])
+    const spelled = parseJson(rest?.[3])
     let numericCount = 0
 
     for (let i = 0; i < count; i++) {
@@ -149,8 +155,8 @@ export class LoopStore {
     for (let i = 0; i < wideCount; i++)
       if (wide[4 * i + 2] === 1 && wide[4 * i + 3] === 0) numericCount++
 
-    const numbers = parsePackedNumbers(row?.[3], numericCount)
-    const first = this.#reserve(count)
+    const numbers = parsePackedNumbers(row?.[4], numericCount)
+    const start = this.#reserve(count)
     const values = this.values
     let nextWide = 0
     let nextNumber = 0
@@ -160,8 +166,8 @@ export class LoopStore {
     index.reserve(min, max, count)
 
     for (let i = 0; i < count; i++) {
-      const at = first + i
-      const own = ctx[i] ?? 0
+      const at = start + i
+      const own = ctx ? (ctx[i] ?? 0) : first + i
       const packed = meta[i] ?? -1
       let code: number
       let range: number

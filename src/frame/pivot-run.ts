@@ -50,6 +50,9 @@ export function pivotRun(pivot: RunPivot): void {
   }
 
   const loopRow = new Int32Array(size).fill(-1)
+
+  rows.reserve(logs.count)
+
   const broadcast = findBroadcasts(pivot, counts, occurrences, loopRow)
   const emit = rowEmitter(pivot, { counts, head, next, occurrences })
   const chain = new Int32Array(size)
@@ -67,7 +70,7 @@ export function pivotRun(pivot: RunPivot): void {
       if (broadcast.at[above] === 1) chain[links++] = above
     }
 
-    emit(chain.subarray(0, links), loopRow[position] ?? -1)
+    emit(chain, links, loopRow[position] ?? -1)
   }
 }
 
@@ -154,10 +157,10 @@ function rowEmitter(pivot: RunPivot, { head, next, occurrences }: Occurrences) {
   const first = logs.first
   let path = new Int32Array(16)
 
-  return (chain: Int32Array, loopRow: number): void => {
+  return (chain: Int32Array, links: number, loopRow: number): void => {
     let total = 1
 
-    for (const position of chain) total *= occurrences[position] ?? 1
+    for (let link = 0; link < links; link++) total *= occurrences[chain[link] ?? 0] ?? 1
 
     const start = rows.add(run, total)
     let depths = 0
@@ -179,7 +182,9 @@ function rowEmitter(pivot: RunPivot, { head, next, occurrences }: Occurrences) {
     }
 
     if (total === 1) {
-      for (const position of chain) {
+      for (let link = 0; link < links; link++) {
+        const position = chain[link] ?? 0
+
         for (let name = 0; name < width; name++) {
           const record = head[position * width + name] ?? -1
 
@@ -190,7 +195,7 @@ function rowEmitter(pivot: RunPivot, { head, next, occurrences }: Occurrences) {
       return
     }
 
-    const lists = Array.from(chain, (position) => {
+    const lists = Array.from(chain.subarray(0, links), (position) => {
       const perName: number[][] = []
 
       for (let name = 0; name < width; name++) {
@@ -214,7 +219,8 @@ function rowEmitter(pivot: RunPivot, { head, next, occurrences }: Occurrences) {
     for (let offset = 0; offset < total; offset++) {
       let rest = offset
 
-      for (const [link, position] of chain.entries()) {
+      for (let link = 0; link < links; link++) {
+        const position = chain[link] ?? 0
         const k = occurrences[position] ?? 1
         const occurrence = rest % k
 

@@ -17,7 +17,8 @@ const vtypeCode = `case vtype
   when 'null' then 0 when 'number' then 1 when 'string' then 2 when 'boolean' then 3
   when 'json' then 4 when 'date' then 5 when 'bigint' then 6 else 7 end`
 
-const storageCode = `case typeof(value) when 'integer' then 1 when 'real' then 1 when 'text' then 2 else 0 end`
+// SQLite orders null < numbers < text: comparisons cost less than typeof() per record.
+const storageCode = `case when value < '' then 1 when value >= '' then 2 else 0 end`
 
 /**
  * Reads one run's records of `names` as one row of packed lists (see `packed-numbers.ts`):

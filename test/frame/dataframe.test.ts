@@ -348,4 +348,20 @@ describe('buildDataframe', () => {
       [1, 'a', 3, '7', 2],
     ])
   })
+
+  it('reads ctx ids with gaps', async () => {
+    const run = await store.addRun({ tstamp: '2024-01-01T00:00:00.000Z', filename: 'train.ts' })
+
+    for (let step = 1; step <= 4; step++)
+      await run.log('x', step, await run.loopAt(2 * step + 1, 'step', step, step - 1))
+
+    const frame = await buildDataframe(store.backend, ['x'])
+
+    expect(pick(frame, 'step', 'step_value', 'x')).toEqual([
+      [1, 0, 1],
+      [2, 1, 2],
+      [3, 2, 3],
+      [4, 3, 4],
+    ])
+  })
 })
