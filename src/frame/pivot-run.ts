@@ -34,6 +34,8 @@ export function pivotRun(pivot: RunPivot): void {
   const tail = new Int32Array(size * width)
   const next = new Int32Array(logs.count).fill(-1)
   const occurrences = new Int32Array(size)
+  // With up to 31 names, the names at a position fit in one int.
+  const masks = width <= 31 ? new Int32Array(size) : undefined
 
   for (let record = 0; record < logs.count; record++) {
     const position = positions.ofRecord[record] ?? 0
@@ -47,13 +49,14 @@ export function pivotRun(pivot: RunPivot): void {
     counts[cell] = count
 
     if (count > (occurrences[position] ?? 0)) occurrences[position] = count
+    if (masks) masks[position] = (masks[position] ?? 0) | (1 << (logs.name[record] ?? 0))
   }
 
   const loopRow = new Int32Array(size).fill(-1)
 
   rows.reserve(logs.count)
 
-  const broadcast = findBroadcasts(pivot, counts, occurrences, loopRow)
+  const broadcast = findBroadcasts(pivot, { counts, masks, occurrences }, loopRow)
   const emit = rowEmitter(pivot, { counts, head, next, occurrences })
   const chain = new Int32Array(size)
 
@@ -80,8 +83,11 @@ export function pivotRun(pivot: RunPivot): void {
  */
 function findBroadcasts(
   pivot: RunPivot,
-  counts: Int32Array,
-  occurrences: Int32Array,
+  {
+    counts,
+    masks,
+    occurrences,
+  }: { counts: Int32Array; masks?: Int32Array; occurrences: Int32Array },
   loopRow: Int32Array,
 ): { at: Uint8Array; up: Int32Array } {
   const { positions, loops, loopRows, firstLoopRow } = pivot
@@ -102,6 +108,8 @@ function findBroadcasts(
   }
 
   const shares = (below: number, above: number): boolean => {
+    if (masks) return ((masks[below] ?? 0) & (masks[above] ?? 0)) !== 0
+
     for (let name = 0; name < width; name++) {
       if ((counts[below * width + name] ?? 0) > 0 && (counts[above * width + name] ?? 0) > 0)
         return true
