@@ -107,7 +107,7 @@ function describePlan(plan: ReplayPlan): string {
 function describeResult(result: JobResult): string {
   const head = `${result.ok ? 'ok    ' : 'FAILED'} ${result.job.id} (${result.seconds.toFixed(1)} s)`
 
-  if (!result.ok) return `${head}\n${(result.error ?? '').split('\n').slice(-8).map((line) => `         ${line}`).join('\n')}`
+  if (!result.ok) return `${head}\n${errorLines(result.error ?? '').map((line) => `         ${line}`).join('\n')}`
 
   const fidelity = result.fidelity
 
@@ -118,6 +118,20 @@ function describeResult(result: JobResult): string {
   const first = fidelity.first!
 
   return `${head}, ${result.records} record(s), NOT FAITHFUL: ${fidelity.diverged} of ${fidelity.compared} recomputed value(s) differ; first at ${first.position}: ${first.name} was ${JSON.stringify(first.recorded)}, replay got ${JSON.stringify(first.replayed)}`
+}
+
+/**
+ * The part of a failed job's stderr that says what went wrong: the line naming
+ * the error, with the code above it and the first frames below. Its last
+ * lines alone are mostly stack.
+ */
+function errorLines(stderr: string): string[] {
+  const lines = stderr.trimEnd().split('\n').filter((line) => !/^Node\.js v\d/.test(line))
+  const at = lines.findIndex((line) => /^(?:[A-Z]\w*)?(?:Error|Exception)\b/.test(line))
+
+  if (at < 0) return lines.slice(-8)
+
+  return lines.slice(Math.max(0, at - 4), at + 4)
 }
 
 const range = (values: readonly number[]): string =>

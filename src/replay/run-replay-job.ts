@@ -6,12 +6,14 @@ import {
   readdirSync,
   readFileSync,
   readSync,
+  realpathSync,
   renameSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs'
-import { join } from 'node:path'
+import { join, sep } from 'node:path'
 import { performance } from 'node:perf_hooks'
+import { pathToFileURL } from 'node:url'
 
 import { journalsFolder } from '../journal/catch-up.js'
 import { ingestJournal } from '../journal/ingest-journal.js'
@@ -88,7 +90,9 @@ export async function runReplayJob(job: ReplayJob, context: JobContext): Promise
       // A failed replay's partial records are kept aside, never mixed into the run.
       if (journalFile) renameSync(journalFile, `${journalFile}.failed`)
 
-      return { job, ok: false, seconds, error: exit.stderr || `exited with ${exit.code ?? exit.signal}`, records: 0 }
+      const error = withoutFolder(exit.stderr, worktree) || `exited with ${exit.code ?? exit.signal}`
+
+      return { job, ok: false, seconds, error, records: 0 }
     }
 
     await ingestJournal(context.store, journal, { key: `${journalsFolder}/${journalFile.split(/[\\/]/).pop()}` })
@@ -103,6 +107,20 @@ export async function runReplayJob(job: ReplayJob, context: JobContext): Promise
   } finally {
     await removeWorktree(repo, worktree)
   }
+}
+
+// The worktree is gone once the job ends: its files are named as in the repository.
+function withoutFolder(text: string, worktree: string): string {
+  const folders = new Set([worktree, realpathSync(worktree)])
+  let result = text
+
+  for (const folder of folders) {
+    result = result
+      .replaceAll(`${pathToFileURL(folder).href}/`, '')
+      .replaceAll(`${folder}${sep}`, '')
+  }
+
+  return result
 }
 
 // A worktree has the code but not the ignored dependencies; the project's own serve.
