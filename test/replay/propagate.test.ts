@@ -71,3 +71,134 @@ describe('propagate over the corpus', () => {
     expect(right / cases.length).toBeGreaterThanOrEqual(recordedScore())
   })
 })
+
+describe('propagate', () => {
+  const script = (...body: string[]) =>
+    [
+      "import * as flor from 'flordb'",
+      '',
+      'const model = createModel()',
+      '',
+      "for (const epoch of flor.loop('epoch', range(3))) {",
+      ...body.map((line) => `  ${line}`),
+      '}',
+      '',
+    ].join('\n')
+  const statementOf = (source: string, name: string) => {
+    const statement = findLogStatements(source, 'train.ts').statements.find((s) => s.name === name)
+
+    if (statement === undefined) throw new Error(`no ${name}`)
+
+    return statement
+  }
+
+  it('reports the line, the renames and the anchor of a placement', () => {
+    const newSource = script('const out = model.fit()', "flor.log('fit', out.loss)")
+    const oldSource = script('const result = model.fit()', 'result.save()')
+
+    const result = propagate({
+      newSource,
+      oldSource,
+      statement: statementOf(newSource, 'fit'),
+      file: 'train.ts',
+    })
+
+    expect(result).toEqual({
+      ok: true,
+      source: script('const result = model.fit()', "flor.log('fit', result.loss)", 'result.save()'),
+      line: 7,
+      renames: { out: 'result' },
+      anchor: 'after `const result = model.fit()` (line 6)',
+    })
+  })
+
+  it('refuses when the old version already logs the name', () => {
+    const newSource = script('model.fit()', "flor.log('fit', 1)")
+    const oldSource = script('model.fit()', "flor.log('fit', 2)")
+
+    const result = propagate({
+      newSource,
+      oldSource,
+      statement: statementOf(newSource, 'fit'),
+      file: 'train.ts',
+    })
+
+    expect(result).toEqual({ ok: false, reason: "the old version already logs 'fit'" })
+  })
+
+  it('refuses a statement that is not where the caller says', () => {
+    const newSource = script('model.fit()', "flor.log('fit', 1)")
+    const statement = { ...statementOf(newSource, 'fit'), start: 0 }
+
+    const result = propagate({
+      newSource,
+      oldSource: script('model.fit()'),
+      statement,
+      file: 'train.ts',
+    })
+
+    expect(result.ok).toBe(false)
+  })
+
+  it('refuses the unbraced body of a loop rather than guess around it', () => {
+    const newSource = script("for (const x of model.layers) flor.log('layer', x.name)")
+    const oldSource = script('for (const x of model.layers) x.freeze()')
+
+    const result = propagate({
+      newSource,
+      oldSource,
+      statement: statementOf(newSource, 'layer'),
+      file: 'train.ts',
+    })
+
+    expect(result).toEqual({
+      ok: false,
+      reason: 'the statement is the body of a `for` without braces',
+    })
+  })
+
+  it('refuses when the old version does not import flordb', () => {
+    const newSource = script('model.fit()', "flor.log('fit', 1)")
+    const oldSource = 'const model = createModel()\nmodel.fit()\n'
+
+    const result = propagate({
+      newSource,
+      oldSource,
+      statement: statementOf(newSource, 'fit'),
+      file: 'train.ts',
+    })
+
+    expect(result).toEqual({
+      ok: false,
+      reason: 'the old version does not import `log` from flordb',
+    })
+  })
+
+  it('places a statement in a file of a few thousand lines within seconds', () => {
+    const helpers = Array.from({ length: 150 }, (_, i) =>
+      [
+        `export function helper${i}(input: number): number {`,
+        ...Array.from(
+          { length: 12 },
+          (_, j) => `  const v${j} = compute${(i + j) % 13}(input, ${j})`,
+        ),
+        '  return v0 + v11',
+        '}',
+        '',
+      ].join('\n'),
+    ).join('\n')
+    const newSource = `${helpers}\n${script('model.fit()', "flor.log('fit', 1)")}`
+    const oldSource = `${helpers.replaceAll('return v0', 'return v1')}\n${script('model.fit()')}`
+    const started = performance.now()
+
+    const result = propagate({
+      newSource,
+      oldSource,
+      statement: statementOf(newSource, 'fit'),
+      file: 'train.ts',
+    })
+
+    expect(result.ok).toBe(true)
+    expect(performance.now() - started).toBeLessThan(10_000)
+  })
+})

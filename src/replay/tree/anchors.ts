@@ -157,8 +157,9 @@ function isNewLog(statement: ts.Statement, versions: Versions): boolean {
   return !!expression && isFlorCall(expression, 'log', versions.newBindings)
 }
 
+// `an \`if\``, `a \`for\``: the keyword the user wrote, which the syntax kind does not spell.
 function kindName(node: ts.Node): string {
-  const name = ts.SyntaxKind[node.kind].replace(/Statement$/, '').toLowerCase()
+  const keyword = /^[a-z]+/.exec(node.getText())?.[0] ?? ts.SyntaxKind[node.kind]
 
-  return `${/^[aeiou]/.test(name) ? 'an' : 'a'} \`${name}\``
+  return `${/^[aeiou]/.test(keyword) ? 'an' : 'a'} \`${keyword}\``
 }
