@@ -27,7 +27,9 @@ interface Run {
  * Pivots the logged values of `names` into a polars DataFrame: one row per run and loop
  * position where any of them was logged, with `projid, tstamp, filename`, a column per
  * enclosing loop (and `<loop>_value`), then the names. With no names, one row per run
- * with its run-level values.
+ * with its run-level values. Numbers are Float64, loop iterations Int64, dates and
+ * `tstamp` Datetime (ms, UTC), bigints Int64 (Utf8 decimal if one overflows), uniform
+ * JSON List or Struct, and a column mixing types holds JSON text.
  *
  * ```ts
  * const frame = await buildDataframe(backend, ['loss', 'acc'])

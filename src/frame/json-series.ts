@@ -11,7 +11,11 @@ const maxFields = 64
 /**
  * A column of JSON texts (null where missing): a List or Struct column when every value
  * has the same shape (fields may be missing, numbers may be integers or not), else the
- * JSON texts themselves as Utf8.
+ * JSON texts themselves as Utf8. Numbers inside follow polars' JSON reader: Int64 when
+ * all are integral, else Float64.
+ *
+ * TODO: `$flor` tags (NaN inside an array, a Map, a BigInt) are not decoded, so a list
+ * holding one becomes JSON text instead of a List column.
  */
 export function jsonSeries(name: string, texts: (string | null)[]): pl.Series {
   let shape: Shape | undefined = { kind: 'null' }

@@ -9,6 +9,10 @@
  *   doubles slowly and not always exactly, while this split keeps every bit;
  * - any other text JavaScript's `Number` reads (`-0`, `Infinity`).
  * Values that are not numbers give null, which `group_concat` skips.
+ *
+ * TODO: this SQL is SQLite's (group_concat, printf, log2, typeof ordering). A PostgreSQL
+ * backend needs its own form (string_agg, float8send); until then the dataframe works
+ * only on the SQLite store.
  */
 export function packedNumberSql(value: string): string {
   const exponent = `cast(log2(abs(${value})) as integer)`
