@@ -17,6 +17,10 @@ const host = flor.arg('host', '127.0.0.1')
 const port = flor.arg('port', Number(process.env.PORT ?? 8123))
 const server = createApp(new Library(ws))
 
+// The settings above are a run of their own, so that each save starts a fresh
+// run and its tstamp says when it was saved, not when the app started.
+await flor.commit()
+
 server.listen(port, host, () => {
   const address = server.address()
   const bound = typeof address === 'object' && address ? address.port : port

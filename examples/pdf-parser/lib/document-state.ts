@@ -1,6 +1,13 @@
 import { existsSync } from 'node:fs'
 import { readManifest, type Manifest } from './manifest.js'
-import { latestByDocument, readRows, timeOf, valuesByPage, type Row } from './records.js'
+import {
+  latestByDocument,
+  stageFilename,
+  readRows,
+  timeOf,
+  valuesByPage,
+  type Row,
+} from './records.js'
 import { colorsFromFirstPages, PALETTE_SIZE } from './segmentation.js'
 import { listPdfs, manifestPath, type PdfFile, type Workspace } from './workspace.js'
 
@@ -83,8 +90,8 @@ export class Library {
 
   #state(name: string, rows: readonly Row[]): DocumentState {
     const manifest = this.manifest(name)
-    const saved = latestByDocument(rows, 'app.ts', 'page_color').get(name)
-    const predicted = latestByDocument(rows, 'infer.ts', 'first_page').get(name)
+    const saved = latestByDocument(rows, stageFilename('app.ts'), 'page_color').get(name)
+    const predicted = latestByDocument(rows, stageFilename('infer.ts'), 'first_page').get(name)
     const probabilities = predicted ? valuesByPage(predicted, 'first_page_p') : new Map()
     let colors: number[]
     let source: ColorSource = 'none'

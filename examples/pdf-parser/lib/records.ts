@@ -52,16 +52,15 @@ export const readRows = async (...names: string[]): Promise<Row[]> =>
 export const timeOf = (row: Row): number => new Date(row.tstamp as string | Date).getTime()
 
 /**
- * The rows that `stage` wrote in its latest run for each document, in page
- * order: each stage's newest output replaces what it wrote before, one
- * document at a time (the app saves documents one by one).
+ * The rows that the script `filename` wrote in its latest run for each
+ * document, in page order: a stage's newest output replaces what it wrote
+ * before, one document at a time (the app saves documents one by one).
  */
 export const latestByDocument = (
   rows: readonly Row[],
-  stage: Stage,
+  filename: string,
   name: string,
 ): Map<string, Row[]> => {
-  const filename = stageFilename(stage)
   const latest = new Map<string, number>()
   const kept = rows.filter(
     (row) => row.filename === filename && row[name] != null && row.document_value != null,

@@ -1,5 +1,5 @@
 import { FEATURE_NAMES } from './features.js'
-import { latestByDocument, pageOf, readRows, valuesByPage } from './records.js'
+import { latestByDocument, stageFilename, pageOf, readRows, valuesByPage } from './records.js'
 import { firstPagesFromColors } from './segmentation.js'
 
 /** Where a document's labels came from: `labels.json` through `label.ts`, or a person in the app. */
@@ -21,13 +21,13 @@ export const loadLabels = async (): Promise<Map<string, DocumentLabels>> => {
   const rows = await readRows('first_page', 'page_color')
   const labels = new Map<string, DocumentLabels>()
 
-  for (const [doc, docRows] of latestByDocument(rows, 'label.ts', 'first_page')) {
+  for (const [doc, docRows] of latestByDocument(rows, stageFilename('label.ts'), 'first_page')) {
     const firstPages = valuesByPage(docRows, 'first_page') as Map<number, number>
 
     labels.set(doc, { source: 'labels', firstPages })
   }
 
-  for (const [doc, docRows] of latestByDocument(rows, 'app.ts', 'page_color')) {
+  for (const [doc, docRows] of latestByDocument(rows, stageFilename('app.ts'), 'page_color')) {
     const colors = valuesByPage(docRows, 'page_color')
     const pages = [...colors.keys()].sort((a, b) => a - b)
     const firsts = firstPagesFromColors(pages.map((page) => Number(colors.get(page))))
@@ -46,7 +46,11 @@ export const loadFeatures = async (): Promise<Map<string, Map<number, number[]>>
   const rows = await readRows(...FEATURE_NAMES)
   const features = new Map<string, Map<number, number[]>>()
 
-  for (const [doc, docRows] of latestByDocument(rows, 'featurize.ts', FEATURE_NAMES[0])) {
+  for (const [doc, docRows] of latestByDocument(
+    rows,
+    stageFilename('featurize.ts'),
+    FEATURE_NAMES[0],
+  )) {
     const pages = new Map<number, number[]>()
 
     for (const row of docRows) {

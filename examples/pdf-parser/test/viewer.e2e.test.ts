@@ -48,7 +48,7 @@ describe('the viewer, in Chromium', () => {
       executablePath: chromiumPath,
       args: chromiumArgs,
       headless: true,
-      viewport: { width: 1000, height: 720 },
+      viewport: { width: 1240, height: 820 },
     })
   }, 300_000)
 

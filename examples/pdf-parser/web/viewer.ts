@@ -21,7 +21,7 @@ interface DocumentState {
 }
 
 const PALETTE_SIZE = 4
-const PAGE_WIDTH = 360
+const PAGE_WIDTH = 280
 
 const main = document.querySelector<HTMLElement>('#pages')
 const saveButton = document.querySelector<HTMLButtonElement>('#save')
