@@ -1,4 +1,4 @@
-import ts from 'typescript'
+import ts from './tree/typescript.js'
 
 import {
   findFlorBindings,

@@ -1,4 +1,4 @@
-import ts from 'typescript'
+import ts from './tree/typescript.js'
 
 import { loopName } from './discover.js'
 import { findFlorBindings, parseSource } from './tree/flor-bindings.js'

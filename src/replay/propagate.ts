@@ -1,4 +1,4 @@
-import ts from 'typescript'
+import ts from './tree/typescript.js'
 
 import { enclosingStatement, findLogStatements } from './discover.js'
 import type { LogStatement } from './discover.js'

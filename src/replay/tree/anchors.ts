@@ -1,4 +1,4 @@
-import ts from 'typescript'
+import ts from './typescript.js'
 
 import { isFlorCall, skipParens } from './flor-bindings.js'
 import { refuse } from './refusal.js'

@@ -1,4 +1,4 @@
-import ts from 'typescript'
+import ts from './typescript.js'
 
 import type { Mapping } from './mapping.js'
 import type { NameResolver } from './name-resolver.js'

@@ -1,4 +1,4 @@
-import ts from 'typescript'
+import ts from './typescript.js'
 
 export interface FlorBindings {
   // local names bound to the whole module: `import * as flor`, `const flor = require(...)`

@@ -1,4 +1,4 @@
-import ts from 'typescript'
+import ts from './typescript.js'
 
 export interface TreeNode {
   readonly index: number // pre-order position; descendants are index + 1 .. index + size - 1

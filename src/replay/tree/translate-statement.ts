@@ -1,4 +1,4 @@
-import ts from 'typescript'
+import ts from './typescript.js'
 
 import { counterpartOf } from './counterparts.js'
 import { isReference } from './name-resolver.js'

@@ -1,4 +1,4 @@
-import ts from 'typescript'
+import ts from './typescript.js'
 
 import { findLogStatements } from '../discover.js'
 import type { Propagation } from '../propagate.js'

@@ -1,4 +1,4 @@
-import ts from 'typescript'
+import ts from './typescript.js'
 
 import { enclosingStatement } from '../discover.js'
 import type { PropagateInput } from '../propagate.js'
