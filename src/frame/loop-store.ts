@@ -1,6 +1,11 @@
 import type { Backend } from '../store/backend.js'
 import { CtxIndex } from './ctx-index.js'
-import { packedListSql, packedNumberSql, parsePackedNumbers } from './packed-numbers.js'
+import {
+  packedListSql,
+  packedNumberSql,
+  parsePackedIntegers,
+  parsePackedNumbers,
+} from './packed-numbers.js'
 import { Kind, ValueStore } from './value-store.js'
 
 /** Loop names sent as a code; a name outside the list travels as text instead. */
@@ -126,7 +131,7 @@ export class LoopStore {
     const first = Number(row?.[1] ?? 0)
     // Ctx ids are usually consecutive; then they need not travel at all.
     const consecutive = count === Number(row?.[2] ?? 0) - first + 1
-    const meta = parsePackedNumbers(row?.[3], count)
+    const meta = parsePackedIntegers(row?.[3], count)
     let wideCount = 0
     let restCount = consecutive ? 0 : 1
 
@@ -139,7 +144,7 @@ export class LoopStore {
     }
 
     const [rest] = wideCount + restCount > 0 ? await backend.rows(sql.rest, params) : []
-    const ctx = consecutive ? undefined : parsePackedNumbers(rest?.[0], count)
+    const ctx = consecutive ? undefined : parsePackedIntegers(rest?.[0], count)
     const wide = parsePackedNumbers(rest?.[1], 4 * wideCount)
     const texts = parseJson(rest?.[2])
     const spelled = parseJson(rest?.[3])

@@ -49,17 +49,42 @@ const zero = 48
 const nine = 57
 const p = 112
 
-const powersOfTwo = new Map<number, number>()
+// 2^-1000 … 2^1000, so the hot loop multiplies by a table entry instead of calling pow.
+const powersOfTwo = Float64Array.from({ length: 2001 }, (_, index) => 2 ** (index - 1000))
 
-function powerOfTwo(exponent: number): number {
-  let power = powersOfTwo.get(exponent)
+const powerOfTwo = (exponent: number): number =>
+  exponent >= -1000 && exponent <= 1000 ? (powersOfTwo[exponent + 1000] ?? 0) : 2 ** exponent
 
-  if (power === undefined) {
-    power = 2 ** exponent
-    powersOfTwo.set(exponent, power)
+/** Reads `count` comma-separated integers from a `packedListSql` column. */
+export function parsePackedIntegers(packed: unknown, count: number): Float64Array {
+  const out = new Float64Array(count)
+
+  if (count === 0 || packed === null || packed === undefined) return out
+
+  const bytes = packed instanceof Uint8Array ? packed : Buffer.from(String(packed), 'latin1')
+  const length = bytes.length
+  let position = 0
+
+  for (let index = 0; index < count && position < length; index++) {
+    let code = bytes[position] ?? comma
+    let negative = false
+    let value = 0
+
+    if (code === minus) {
+      negative = true
+      position++
+    }
+
+    while (position < length && (code = bytes[position] ?? comma) !== comma) {
+      value = value * 10 + (code - zero)
+      position++
+    }
+
+    out[index] = negative ? -value : value
+    position++
   }
 
-  return power
+  return out
 }
 
 /** Reads `count` packed numbers (integers included) from a `packedListSql` column. */
@@ -111,7 +136,7 @@ export function parsePackedNumbers(packed: unknown, count: number): Float64Array
       // Past ±1000 one power of two could overflow or vanish; two halves stay exact.
       const value =
         power >= -1000 && power <= 1000
-          ? mantissa * powerOfTwo(power)
+          ? mantissa * (powersOfTwo[power + 1000] ?? 0)
           : mantissa * powerOfTwo(Math.trunc(power / 2)) * powerOfTwo(power - Math.trunc(power / 2))
 
       out[index] = negative ? -value : value

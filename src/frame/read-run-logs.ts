@@ -1,5 +1,10 @@
 import type { Backend, SqlValue } from '../store/backend.js'
-import { packedListSql, packedNumberSql, parsePackedNumbers } from './packed-numbers.js'
+import {
+  packedListSql,
+  packedNumberSql,
+  parsePackedIntegers,
+  parsePackedNumbers,
+} from './packed-numbers.js'
 import { Kind, type ValueStore } from './value-store.js'
 
 /** The requested records of one run, in the order they were logged. */
@@ -53,7 +58,7 @@ export async function readRunLogs(
     [...names, runId, ...names],
   )
   const count = Number(row?.[0] ?? 0)
-  const keys = parsePackedNumbers(row?.[1], count)
+  const keys = parsePackedIntegers(row?.[1], count)
   const ctx = new Float64Array(count)
   const name = new Int32Array(count)
   const storage = new Uint8Array(count)

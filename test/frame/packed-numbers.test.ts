@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
   packedListSql,
   packedNumberSql,
+  parsePackedIntegers,
   parsePackedNumbers,
 } from '../../src/frame/packed-numbers.js'
 import { openTempStore, type TempStore } from './temp-store.js'
@@ -47,5 +48,8 @@ describe('packed numbers', () => {
     ])
     expect(Array.from(parsePackedNumbers(Buffer.from('7,8'), 2))).toEqual([7, 8])
     expect(Array.from(parsePackedNumbers(null, 0))).toEqual([])
+    expect(Array.from(parsePackedIntegers(Buffer.from('-1,9007199254740991,0'), 3))).toEqual([
+      -1, 9007199254740991, 0,
+    ])
   })
 })
