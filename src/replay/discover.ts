@@ -105,9 +105,8 @@ function enclosingLoops(statement: ts.Node, bindings: FlorBindings): string[] {
 }
 
 // The body given to flor.checkpointing or flor.iteration runs right where it
-// is written, so it does not hide the statement's depth the way a function does.
-// TODO: a `main()` called once at the top level hides it too, so statements in
-// such scripts are replayed by re-running iterations rather than the cheaper plans.
+// is written, and so does a `main` the script calls once at its top level: they
+// do not hide the statement's depth the way a function called from anywhere does.
 function isInsideFunction(node: ts.Node, bindings: FlorBindings): boolean {
   for (let parent = node.parent; parent !== undefined; parent = parent.parent) {
     if (ts.isClassStaticBlockDeclaration(parent)) return true
@@ -122,10 +121,53 @@ function isInsideFunction(node: ts.Node, bindings: FlorBindings): boolean {
       call.arguments.includes(parent as unknown as ts.Expression) &&
       (isFlorCall(call, 'checkpointing', bindings) || isFlorCall(call, 'iteration', bindings))
 
-    if (!runsInPlace) return true
+    if (!runsInPlace && !isCalledOnceAtTopLevel(parent)) return true
   }
 
   return false
+}
+
+function isCalledOnceAtTopLevel(fn: ts.Node): boolean {
+  const name = topLevelName(fn)
+
+  if (name === undefined) return false
+
+  let calls = 0
+  let atTopLevel = true
+
+  const visit = (node: ts.Node, inFunction: boolean): void => {
+    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === name) {
+      calls++
+      atTopLevel &&= !inFunction
+    }
+
+    ts.forEachChild(node, (child) => visit(child, inFunction || ts.isFunctionLike(node)))
+  }
+
+  visit(fn.getSourceFile(), false)
+
+  return calls === 1 && atTopLevel
+}
+
+// `function main() {}` or `const main = async () => {}`, declared at the top of the file.
+function topLevelName(fn: ts.Node): string | undefined {
+  if (ts.isFunctionDeclaration(fn) && fn.name && ts.isSourceFile(fn.parent)) return fn.name.text
+
+  const declaration = fn.parent
+
+  if (
+    (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) &&
+    declaration !== undefined &&
+    ts.isVariableDeclaration(declaration) &&
+    declaration.initializer === fn &&
+    ts.isIdentifier(declaration.name) &&
+    ts.isVariableStatement(declaration.parent.parent) &&
+    ts.isSourceFile(declaration.parent.parent.parent)
+  ) {
+    return declaration.name.text
+  }
+
+  return undefined
 }
 
 function isStatement(node: ts.Node): boolean {
