@@ -144,6 +144,28 @@ describe('findLogStatements', () => {
     expect(statement?.insideFunction).toBe(true)
   })
 
+  it('sees through the checkpointing body and a main called once at the top level', () => {
+    const source = [
+      "import * as flor from 'flordb'",
+      'async function main() {',
+      '  flor.checkpointing({ model }, () => {',
+      "    for (const epoch of flor.loop('epoch', epochs)) flor.log('acc', 1)",
+      '  })',
+      '}',
+      "function helper() { flor.log('inner', 1) }",
+      "const run = async () => flor.log('arrow', 2)",
+      'helper()',
+      'helper()',
+      'await main()',
+      'run().catch(console.error)',
+    ].join('\n')
+
+    const { statements } = findLogStatements(source, 'train.ts')
+    const inside = Object.fromEntries(statements.map((s) => [s.name, s.insideFunction]))
+
+    expect(inside).toEqual({ acc: false, inner: true, arrow: false })
+  })
+
   it('sets aside logs whose name is not a literal', () => {
     const source = [
       "import * as flor from 'flordb'",
