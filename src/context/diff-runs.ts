@@ -58,11 +58,15 @@ export async function diffRuns(store: Backend, location: Location, a: string, b:
 const bigints = (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value)
 
 /**
- * A run named as the dataframe prints its tstamp (`2026-12-03 16:44:14.186`),
- * as stored (`2026-12-03T16:44:14.186Z`), or by any unambiguous prefix.
+ * A run named as the dataframe prints its tstamp (`2026-12-03 16:44:14.186 UTC`,
+ * with or without the zone), as CSV writes it (`…14.186+0000`), as stored
+ * (`2026-12-03T16:44:14.186Z`), or by any unambiguous prefix.
  */
 async function findRun(store: Backend, location: Location, name: string): Promise<RunRow> {
-  const prefix = name.trim().replace(' ', 'T').replace(/Z$/, '')
+  const prefix = name
+    .trim()
+    .replace(' ', 'T')
+    .replace(/(?:\s*UTC|Z|[+-]00:?00)$/i, '')
   const rows = await store.all<RunRow>(
     `select run_id, tstamp, filename, version from runs
      where projid = ? and substr(tstamp, 1, ?) = ? order by tstamp limit 6`,
