@@ -75,9 +75,8 @@ describe('output formats', () => {
   it('prints query rows as a table, as CSV and as JSON', async () => {
     const sql = 'select name, value from logs order by seq'
 
-    const [table, csv, json] = await Promise.all(
-      ['table', 'csv', 'json'].map((format) => flordbCli(repo.root, 'query', sql, '-f', format)),
-    )
+    const query = (format: string) => flordbCli(repo.root, 'query', sql, '-f', format)
+    const [table, csv, json] = await Promise.all([query('table'), query('csv'), query('json')])
 
     expect(table.status).toBe(0)
     expect(table.stdout).toMatch(/^shape: \(4, 2\)\n/)
@@ -93,11 +92,9 @@ describe('output formats', () => {
   })
 
   it('prints the dataframe as a table, as CSV and as JSON', async () => {
-    const [table, csv, json] = await Promise.all(
-      ['table', 'csv', 'json'].map((format) =>
-        flordbCli(repo.root, 'dataframe', 'lr,loss', '--format', format),
-      ),
-    )
+    const frame = (format: string) =>
+      flordbCli(repo.root, 'dataframe', 'lr,loss', '--format', format)
+    const [table, csv, json] = await Promise.all([frame('table'), frame('csv'), frame('json')])
 
     expect(table.status).toBe(0)
     expect(table.stdout).toMatch(/^shape: \(2, 7\)\n/)

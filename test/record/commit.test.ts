@@ -4,6 +4,7 @@ import {
   flordbCli,
   project,
   queryRows,
+  repoProject,
   runScript,
   startScript,
   type RunningScript,
@@ -49,7 +50,7 @@ for (const step of flor.loop('step', forever())) {
 
 describe('commit', () => {
   it('closes a run at each explicit commit and one at exit, each with its own tstamp', async () => {
-    const { root, git } = await project({ commit: true })
+    const { root, git } = await repoProject({ commit: true })
 
     const result = await runScript(
       root,

@@ -74,10 +74,8 @@ describe('versioning of runs', () => {
     expect(userState(repo)).toEqual(before)
     expect(before.stash).toContain('work in progress')
 
-    const [{ version }] = await queryRows<{ version: string }>(
-      repo.root,
-      'select version from runs',
-    )
+    const [recorded] = await queryRows<{ version: string }>(repo.root, 'select version from runs')
+    const version = recorded!.version
 
     expect(repo.git('show', `${version}:b.ts`)).toBe('b3 unstaged')
     expect(repo.git('show', `${version}:untracked.ts`)).toBe('untracked')

@@ -1,9 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
-import { describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { flordbCli, project, queryRows, runScript, stackTrace } from '../helpers/run-script.js'
+import { createTempRepo, type TempRepo } from '../helpers/git-repo.js'
+import { flordbCli, linkPackage, queryRows, runScript, stackTrace } from '../helpers/run-script.js'
 
 const writes = [
   "insert into logs (run_id, seq, name, vtype, value) values (1, 99, 'x', 'number', 1)",
@@ -23,17 +24,25 @@ const writes = [
   'analyze',
 ]
 
-async function storeWithRecords() {
-  const { root } = await project({ commit: true })
+// One store that every test here reads, or fails to write.
+let repo: TempRepo
+let root: string
 
-  await runScript(
+beforeAll(async () => {
+  repo = await createTempRepo({ commit: true })
+  root = repo.root
+  linkPackage(root)
+
+  const run = await runScript(
     root,
     'train.mjs',
     `import * as flor from 'flordb'\nflor.log('loss', 0.5)\nflor.log('acc', 0.9)\n`,
   )
 
-  return root
-}
+  if (run.status !== 0) throw new Error(run.stderr)
+})
+
+afterAll(() => repo?.cleanup())
 
 const contents = (root: string) =>
   queryRows(root, 'select * from logs order by run_id, seq').then(async (logs) => ({
@@ -44,7 +53,6 @@ const contents = (root: string) =>
 
 describe('query', () => {
   it('refuses statements that write, from the CLI, and changes nothing', async () => {
-    const root = await storeWithRecords()
     const before = await contents(root)
 
     for (const sql of [writes[0]!, writes[3]!, writes[6]!, writes[9]!, writes[10]!]) {
@@ -63,7 +71,6 @@ describe('query', () => {
   })
 
   it('refuses writes from flor.query with E_READ_ONLY_QUERY and the run goes on', async () => {
-    const root = await storeWithRecords()
     const before = await contents(root)
 
     const result = await runScript(
@@ -91,7 +98,6 @@ describe('query', () => {
   })
 
   it('binds parameters, so SQL in a parameter is only a value', async () => {
-    const root = await storeWithRecords()
     const evil = "'; drop table logs; --"
 
     const cli = await queryRows(root, 'select count(*) as n from logs where name = ?', evil)
@@ -112,8 +118,6 @@ describe('query', () => {
   })
 
   it('binds CLI parameters as JSON values when they read as JSON, else as text', async () => {
-    const root = await storeWithRecords()
-
     const rows = await queryRows(
       root,
       'select ? as a, typeof(?) as b, ? as c, ? as d, ? as e',
@@ -137,8 +141,6 @@ describe('query', () => {
     [['query', 'select 1; select 2'], 5, /^flordb: .*more than one statement.*\n$/],
     [['query', 'selec 1'], 5, /^flordb: near "selec": syntax error\n$/],
   ])('reports a bad query %j in one line with exit code %i', async (args, code, message) => {
-    const root = await storeWithRecords()
-
     const result = await flordbCli(root, ...args)
 
     expect(result.status).toBe(code)
@@ -147,7 +149,6 @@ describe('query', () => {
   })
 
   it('leaves the store file byte for byte as it was after reads and refused writes', async () => {
-    const root = await storeWithRecords()
     const store = join(root, '.flordb', 'store.sqlite')
     await flordbCli(root, 'stat')
     const before = readFileSync(store)
