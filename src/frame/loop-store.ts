@@ -58,7 +58,8 @@ export class LoopStore {
   readonly values = new ValueStore()
   iteration = new Float64Array(1024)
   nameId = new Int32Array(1024)
-  parent = new Int32Array(1024)
+  // Holds ctx ids (any integer) while a run is read, then rows of this store.
+  parent = new Float64Array(1024)
   readonly #nameIds = new Map<string, number>()
 
   get length(): number {
@@ -98,10 +99,6 @@ export class LoopStore {
     }
 
     return index
-  }
-
-  nameOf(row: number): string {
-    return this.names[this.nameId[row] ?? -1] ?? ''
   }
 
   async #read(

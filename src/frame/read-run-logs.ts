@@ -47,11 +47,15 @@ export async function readRunLogs(
   const from = `from logs
     where run_id = ? and +name in (${placeholders}) ${runLevelOnly ? 'and ctx_id is null' : ''}
     order by seq`
+  // Ctx ids ride in the key while the key stays an exact double; past that, apart.
+  const [maxCtx] = await backend.rows('select max(ctx_id) from loops where run_id = ?', [runId])
+  const ctxApart = (Number(maxCtx?.[0] ?? 0) + 2) * lowSpan > Number.MAX_SAFE_INTEGER
+  const ctxInKey = ctxApart ? '0' : `ifnull(ctx_id + 1, 0) * ${lowSpan}`
   const [row] = await backend.rows(
-    `select count(*), ${packedListSql('k')}, ${packedListSql('n')}
+    `select count(*), ${packedListSql('k')}, ${packedListSql('n')},
+        ${ctxApart ? packedListSql('ifnull(ctx_id, -1)') : 'null'}
     from (
-      select ifnull(ctx_id + 1, 0) * ${lowSpan} + ${nameCode} * 32 + (${vtypeCode}) * 4
-          + ${storageCode} as k,
+      select ctx_id, ${ctxInKey} + ${nameCode} * 32 + (${vtypeCode}) * 4 + ${storageCode} as k,
         ${packedNumberSql('value')} as n
       ${from}
     )`,
@@ -59,7 +63,7 @@ export async function readRunLogs(
   )
   const count = Number(row?.[0] ?? 0)
   const keys = parsePackedIntegers(row?.[1], count)
-  const ctx = new Float64Array(count)
+  const ctx = ctxApart ? parsePackedIntegers(row?.[3], count) : new Float64Array(count)
   const name = new Int32Array(count)
   const storage = new Uint8Array(count)
   const vtypes = new Uint8Array(count)
@@ -74,8 +78,8 @@ export async function readRunLogs(
     storage[index] = low & 3
     vtypes[index] = (low >>> 2) & 7
     name[index] = low >>> 5
-    ctx[index] = above - 1
 
+    if (!ctxApart) ctx[index] = above - 1
     if ((low & 3) === 1) numericCount++
     else if ((low & 3) === 2) textCount++
   }

@@ -338,14 +338,18 @@ describe('buildDataframe', () => {
     const far = await run.loopAt(9_000_000_000, 'inner', 2 ** 40, 'b', outer)
     const near = await run.loopAt(9_000_000_001, 'inner', 3, 7, outer)
 
+    // Rows follow ctx ids, so this one comes after `near`.
+    const deep = await run.loopAt(2 ** 52, 'leaf', 1, null, far)
+
     await run.log('x', 1, far)
     await run.log('x', 2, near)
+    await run.log('y', 3, deep)
 
-    const frame = await buildDataframe(store.backend, ['x'])
+    const frame = await buildDataframe(store.backend, ['x', 'y'])
 
-    expect(pick(frame, 'outer', 'outer_value', 'inner', 'inner_value', 'x')).toEqual([
-      [1, 'a', 2 ** 40, '"b"', 1],
-      [1, 'a', 3, '7', 2],
+    expect(pick(frame, 'outer', 'outer_value', 'inner', 'inner_value', 'leaf', 'x', 'y')).toEqual([
+      [1, 'a', 3, '7', null, 2, null],
+      [1, 'a', 2 ** 40, '"b"', 1, 1, 3],
     ])
   })
 
