@@ -11,7 +11,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs'
-import { join, sep } from 'node:path'
+import { dirname, join, sep } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { pathToFileURL } from 'node:url'
 
@@ -63,7 +63,7 @@ export async function runReplayJob(job: ReplayJob, context: JobContext): Promise
   try {
     for (const file of job.files) writeFileSync(join(worktree, file.path), file.source)
 
-    linkDependencies(location.root, worktree)
+    linkDependencies(location.root, worktree, [dirname(job.run.filename), job.run.runtime.cwd])
 
     const settingsFile = join(scratch, `${id}.json`)
     const settings: ReplaySettings = {
@@ -123,12 +123,29 @@ function withoutFolder(text: string, worktree: string): string {
   return result
 }
 
-// A worktree has the code but not the ignored dependencies; the project's own serve.
-function linkDependencies(root: string, worktree: string): void {
-  const modules = join(root, 'node_modules')
-  const target = join(worktree, 'node_modules')
+/**
+ * A worktree has the code but not the ignored dependencies; the project's own
+ * serve: those at the top and those of every folder down to the script's and
+ * to where it ran, as in a repository whose package sits in a subfolder.
+ */
+function linkDependencies(root: string, worktree: string, folders: readonly string[]): void {
+  const linked = new Set<string>()
 
-  if (existsSync(modules) && !existsSync(target)) symlinkSync(modules, target, 'dir')
+  for (const folder of folders) {
+    const parts = folder.split('/').filter((part) => part !== '' && part !== '.')
+
+    for (let depth = 0; depth <= parts.length; depth++) {
+      const inside = parts.slice(0, depth).join('/')
+      const modules = join(root, inside, 'node_modules')
+      const target = join(worktree, inside, 'node_modules')
+
+      if (linked.has(inside) || !existsSync(modules) || !existsSync(join(worktree, inside))) continue
+
+      linked.add(inside)
+
+      if (!existsSync(target)) symlinkSync(modules, target, 'dir')
+    }
+  }
 }
 
 interface Exit {
