@@ -57,7 +57,7 @@ export function pivotRun(pivot: RunPivot): void {
   rows.reserve(logs.count)
 
   const broadcast = findBroadcasts(pivot, { counts, masks, occurrences }, loopRow)
-  const emit = rowEmitter(pivot, { counts, head, next, occurrences })
+  const emit = rowEmitter(pivot, { head, next, occurrences })
   const chain = new Int32Array(size)
 
   for (const position of positions.inExecutionOrder()) {
@@ -151,8 +151,9 @@ function findBroadcasts(
   return { at, up }
 }
 
+// Each (position, name) cell lists its records in the order logged: `head` holds the
+// first, `next` the one after each record.
 interface Occurrences {
-  readonly counts: Int32Array
   readonly head: Int32Array
   readonly next: Int32Array
   readonly occurrences: Int32Array
