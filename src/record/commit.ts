@@ -8,6 +8,9 @@ import type { Run } from './run.js'
 import { detachRun, onRunStart } from './session.js'
 import { warnOnce } from './warn.js'
 
+/** The closes of runs still in progress, which a commit waits for. */
+let closing: Promise<unknown> = Promise.resolve()
+
 /**
  * Ends the run in progress: its records are persisted and indexed, its code
  * is snapshotted in git, and the next record starts a new run with a new
@@ -20,8 +23,12 @@ import { warnOnce } from './warn.js'
  */
 export async function commit(): Promise<void> {
   const run = detachRun()
+  // What the caller logged may be in a run another caller is still closing
+  // (two requests log, both commit): wait for every close in flight.
+  const pending = run ? Promise.all([closing, close(run, 'committed')]) : closing
 
-  if (run) await close(run, 'committed')
+  closing = pending.catch(() => undefined)
+  await pending
 }
 
 async function close(run: Run, status: RunStatus): Promise<void> {
