@@ -121,6 +121,32 @@ describe('commit', () => {
     })
   })
 
+  it('makes what each concurrent request logged visible when its commit resolves', async () => {
+    const { root } = await project({ commit: true })
+
+    const result = await runScript(
+      root,
+      'app.mjs',
+      `import * as flor from 'flordb'
+
+      const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+      const save = (label, delay) =>
+        flor.iteration('request', label, async () => {
+          flor.log('label', label)
+          await sleep(delay)
+          await flor.commit()
+          const rows = await flor.query("select value from logs where name = 'label'")
+          return rows.map((row) => row.value).includes(label)
+        })
+
+      console.log(JSON.stringify(await Promise.all([save('a', 5), save('b', 5), save('c', 0)])))
+      `,
+    )
+
+    expect(result.stderr).toBe('')
+    expect(JSON.parse(result.stdout)).toEqual([true, true, true])
+  })
+
   it('gives distinct tstamps to processes that start in the same millisecond', async () => {
     const { root } = await project({ commit: true })
     const at = Date.now() + 1500
