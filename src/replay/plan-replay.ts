@@ -55,12 +55,13 @@ export async function planReplay(
 
   if (names.length === 0) throw new FlorError('E_USAGE', 'name at least one log to replay, e.g. flordb replay grad_norm')
 
-  // Find: the statements in the current code, by file.
+  // Find: the statements in the current code of every recorded script, whichever runs --where
+  // keeps, so that a condition no run meets is not taken for a missing statement.
   const runs = await candidateRuns(store, location, options.where)
-  const files = [...new Set(runs.map((run) => run.filename))]
+  const files = await recordedScripts(store, location)
   const { statements, sources: current } = currentCode(repo.root, files, names)
 
-  for (const name of names) {
+  for (const name of files.length > 0 ? names : []) {
     if (!statements.some((statement) => statement.name === name)) {
       throw new FlorError(
         'E_REPLAY',
@@ -152,6 +153,15 @@ async function candidateRuns(
      order by r.tstamp`,
     params,
   )
+}
+
+async function recordedScripts(store: Backend, location: Location): Promise<string[]> {
+  const rows = await store.all<{ filename: string }>(
+    `select distinct filename from runs where projid = ? and status = 'committed' order by filename`,
+    [location.projid],
+  )
+
+  return rows.map((row) => row.filename)
 }
 
 function currentCode(
