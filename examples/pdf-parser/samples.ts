@@ -60,9 +60,17 @@ for (const index of flor.loop('bundle', range(count))) {
 
   for (const [i, kind] of kinds.entries()) {
     const [min, max] = LENGTHS[kind]
+    const style = STYLES[kind](random)
+    // Real documents are less tidy than their templates: some lose their page
+    // numbers or their sign-off, which is what makes the boundaries hard to see.
+    const untidy = {
+      ...style,
+      footer: random.next() < 0.25 ? undefined : style.footer,
+      closing: random.next() < 0.3 ? [] : style.closing,
+    }
     const pages = layoutDocument(
-      STYLES[kind](random),
-      i === scanned ? 1 : random.int(min, max),
+      untidy,
+      i === scanned ? random.int(1, 2) : random.int(min, max),
       fonts,
       random,
     )

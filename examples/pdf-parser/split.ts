@@ -48,6 +48,7 @@ const pdfs = listPdfs(ws)
 const ocr = new Ocr()
 let split = 0
 let pagesWritten = 0
+let pagesRead = 0
 
 try {
   for (const pdf of flor.loop(
@@ -99,6 +100,7 @@ try {
         textSrc = 'ocr'
         ocrConfidence = read.confidence
         flor.log('ocr_confidence', read.confidence)
+        pagesRead++
       }
 
       flor.log('text_src', textSrc)
@@ -136,7 +138,9 @@ for (const dir of existsSync(pagesRoot) ? readdirSync(pagesRoot) : []) {
 
 flor.log('pdfs_split', split)
 flor.log('pages_split', pagesWritten)
-console.log(`split ${split} of ${pdfs.length} PDFs (${pagesWritten} pages) into ${pagesRoot}`)
+console.log(
+  `split ${split} of ${pdfs.length} PDFs (${pagesWritten} pages, ${pagesRead} by OCR) into ${pagesRoot}`,
+)
 
 function range(from: number, to: number): number[] {
   return Array.from({ length: to - from + 1 }, (_, i) => from + i)

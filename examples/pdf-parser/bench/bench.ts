@@ -11,6 +11,7 @@
  * 3. save latency: 50 simultaneous saves over HTTP, and 20 one at a time.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import * as flor from 'flordb'
@@ -36,8 +37,13 @@ try {
   await make(repo, 'samples')
   await stage(repo, 'samples.ts', 'pdfs=heldout', 'seed=2', 'count=6')
 
-  report('| measure | value | reproduce |')
-  report('| --- | --- | --- |')
+  report(
+    `load average before: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} on ${cpus().length} cores\n`,
+  )
+  report('| measure | value |')
+  report('| --- | --- |')
 
   for (const [set, out] of [
     ['samples', 'build'],
@@ -45,11 +51,13 @@ try {
   ] as const) {
     const kwargs = [`pdfs=${set}`, `out=${out}`]
     const split = await timed(() => stage(repo, 'split.ts', ...kwargs))
-    const pages = Number(/\((\d+) pages\)/.exec(split.result)?.[1])
+    const pages = Number(/\((\d+) pages/.exec(split.result)?.[1])
     const featurize = await timed(() => stage(repo, 'featurize.ts', ...kwargs))
 
-    report(`| split, ${set} (${pages} pages, OCR included) | ${rate(pages, split.ms)} | bench |`)
-    report(`| featurize, ${set} | ${rate(pages, featurize.ms)} | bench |`)
+    const ocr = Number(/(\d+) by OCR/.exec(split.result)?.[1] ?? 0)
+
+    report(`| split, ${set}: ${pages} pages, ${ocr} by OCR | ${rate(pages, split.ms)} |`)
+    report(`| featurize, ${set}: ${pages} pages | ${rate(pages, featurize.ms)} |`)
   }
 
   const truth = JSON.parse(readFileSync(join(repo, 'heldout', 'truth.json'), 'utf8')) as Record<
@@ -58,13 +66,15 @@ try {
   >
 
   await stage(repo, 'infer.ts', 'pdfs=heldout', 'out=build/heldout')
-  report(`| held-out, rule fallback | ${score(truth, await predictions())} | bench |`)
+  report(`| infer on held-out, rule fallback | ${score(truth, await predictions())} |`)
 
   await stage(repo, 'label.ts', 'pdfs=samples', 'out=build')
   await stage(repo, 'train.ts', 'pdfs=samples', 'out=build')
   // Models live in the samples' output folder; held-out inference must find them there.
   await stage(repo, 'infer.ts', 'pdfs=heldout', 'out=build')
-  report(`| held-out, trained model | ${score(truth, await predictions())} | bench |`)
+  report(
+    `| infer on held-out, model trained on the samples | ${score(truth, await predictions())} |`,
+  )
 
   await saveLatency(repo)
 } finally {
@@ -138,10 +148,8 @@ async function saveLatency(dir: string): Promise<void> {
 
     for (const name of names.slice(0, 20)) alone.push(await save(name, [1, 1, 2]))
 
-    report(
-      `| save latency, 50 simultaneous | ${percentiles(together)} | bench, or test/saves.test.ts |`,
-    )
-    report(`| save latency, one at a time (20) | ${percentiles(alone)} | bench |`)
+    report(`| save latency, 50 saves at once | ${percentiles(together)} |`)
+    report(`| save latency, 20 saves one at a time | ${percentiles(alone)} |`)
   } finally {
     await app.stop()
   }
