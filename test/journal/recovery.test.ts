@@ -80,6 +80,36 @@ describe('journal recovery', () => {
     ])
   })
 
+  it('keeps what an idle server logged outside any loop when it is killed', async () => {
+    const { root } = await project({ commit: true })
+    const script = startScript(
+      root,
+      'server.mjs',
+      `import * as flor from 'flordb'
+
+      flor.log('label', 'saved')
+      flor.log('count', 1)
+      console.log('logged')
+      setInterval(() => {}, 1000)
+      `,
+    )
+
+    await waitFor(() => script.stdout().includes('logged'), 'the labels')
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+    script.child.kill('SIGKILL')
+    await script.done
+
+    expect(
+      await queryRows(
+        root,
+        'select r.status, l.name, l.value from runs r join logs l using (run_id) order by l.seq',
+      ),
+    ).toEqual([
+      { status: 'interrupted', name: 'label', value: 'saved' },
+      { status: 'interrupted', name: 'count', value: 1 },
+    ])
+  })
+
   it('drops a torn last line of a killed run and keeps the lines before it', async () => {
     const { root } = await project({ commit: true })
     const script = startScript(root, 'train.mjs', endlessTraining)
@@ -123,7 +153,10 @@ describe('journal recovery', () => {
     expect(result.status).toBe(0)
     expect(during).toEqual([{ n: 0 }])
     expect(
-      await queryRows(root, 'select r.status, l.value from runs r join logs l using (run_id)'),
+      await queryRows(
+        root,
+        'select r.status, l.value from runs r join logs l using (run_id) order by l.seq',
+      ),
     ).toEqual([
       { status: 'committed', value: 'first' },
       { status: 'committed', value: 'second' },
