@@ -120,7 +120,7 @@ export function compileWhere(text: string, knownNames: ReadonlySet<string>): Whe
 function tokenize(text: string): Token[] {
   const tokens: Token[] = []
   const pattern =
-    /\s*(?:(\d+(?:\.\d*)?(?:e[+-]?\d+)?|\.\d+(?:e[+-]?\d+)?)|'((?:[^']|'')*)'|"((?:[^"]|"")*)"|(<=|>=|!=|<>|=|<|>)|([()])|([A-Za-z_][\w.-]*))/gy
+    /\s*(?:(-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)|'((?:[^']|'')*)'|"((?:[^"]|"")*)"|(<=|>=|!=|<>|=|<|>)|([()])|([A-Za-z_][\w.-]*))/gy
   let match: RegExpExecArray | null
   let consumed = 0
 

@@ -47,6 +47,7 @@ describe('--where', () => {
     ['lr > 0.1', () => [v2]],
     ["filename = 'train.mjs' and not lr > 0.1", () => [v1]],
     ['(lr > 1 or epochs >= 4) and decay != 0', () => [v2]],
+    ['lr > -1 and lr < 1E-1', () => [v1]],
   ])('plans "%s" over the matching runs only', async (condition, expected) => {
     const result = await repo.cli(['replay', 'wsum', '--dry-run', '--where', condition])
     const plan = JSON.parse(result.stdout) as { jobs: { run: { tstamp: string } }[] }
