@@ -87,6 +87,13 @@ describe('a version that fails when replayed', () => {
     expect(values[v2]).toHaveLength(4)
   })
 
+  it('plans only the failed version when asked again', async () => {
+    const again = await repo.cli(['replay', 'recent', '--dry-run'])
+    const plan = JSON.parse(again.stdout) as Plan
+
+    expect(plan.jobs.map((job) => job.run.tstamp)).toEqual([v1])
+  })
+
   it('leaves the branch, HEAD, index, status and stashes as they were', () => {
     expect(repo.gitState()).toEqual(before)
     expect(repo.git('stash', 'list')).toContain('an idea')

@@ -5,7 +5,7 @@ import { join, relative } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { stackTrace } from '../helpers/run-script.js'
-import { marks, standardRepo, type ReplayRepo } from '../helpers/replay-repo.js'
+import { leftIn, marks, standardRepo, type ReplayRepo } from '../helpers/replay-repo.js'
 
 let base: ReplayRepo
 const copies: ReplayRepo[] = []
@@ -111,6 +111,8 @@ describe('--emit make', () => {
     // A scheduler that runs a job again replaces what it wrote.
     expect(make().status).toBe(0)
     expect(emitted.count('wsum')).toBe(7)
+    expect(emitted.git('worktree', 'list').split('\n')).toHaveLength(1)
+    expect(leftIn(emitted.tmp).filter((name) => name.startsWith('flordb-'))).toEqual([])
   })
 
   it('refuses a scheduler it does not know', async () => {
