@@ -63,7 +63,7 @@ async function repoWithRuns() {
 }
 
 describe('flordb unpack', () => {
-  it('rebuilds the same runs, logs and loops after the store file is deleted', async () => {
+  it('rebuilds the same runs, logs and loops once the store file, then all of .flordb, is gone', async () => {
     const { root } = await repoWithRuns()
     const before = await dump(root)
 
@@ -71,11 +71,10 @@ describe('flordb unpack', () => {
       rmSync(join(root, '.flordb', `store.sqlite${suffix}`), { force: true })
     }
 
-    const unpack = await flordbCli(root, 'unpack')
+    const fromJournals = await flordbCli(root, 'unpack')
 
-    expect(unpack.status).toBe(0)
-    expect(unpack.stderr).toBe('')
-    expect(before.runs).toHaveLength(4)
+    expect(fromJournals.status).toBe(0)
+    expect(fromJournals.stderr).toBe('')
     expect(before.runs.map((run) => run.status)).toEqual([
       'committed',
       'committed',
@@ -83,20 +82,15 @@ describe('flordb unpack', () => {
       'failed',
     ])
     expect(await dump(root)).toEqual(before)
-  })
-
-  it('rebuilds them from git alone when the whole .flordb folder is gone, once', async () => {
-    const { root } = await repoWithRuns()
-    const before = await dump(root)
 
     rmSync(join(root, '.flordb'), { recursive: true, force: true })
 
-    const first = await flordbCli(root, 'unpack', '--format', 'json')
-    const second = await flordbCli(root, 'unpack', '--format', 'json')
+    const fromGit = await flordbCli(root, 'unpack', '--format', 'json')
+    const again = await flordbCli(root, 'unpack', '--format', 'json')
 
-    expect(first.stderr).toBe('')
-    expect(JSON.parse(first.stdout)).toMatchObject({ added: 4, journals: 4 })
-    expect(JSON.parse(second.stdout)).toMatchObject({ added: 0, journals: 4 })
+    expect(fromGit.stderr).toBe('')
+    expect(JSON.parse(fromGit.stdout)).toMatchObject({ added: 4, journals: 4 })
+    expect(JSON.parse(again.stdout)).toMatchObject({ added: 0, journals: 4 })
     expect(await dump(root)).toEqual(before)
   })
 })
