@@ -39,7 +39,7 @@ const examples: Example[] = []
 
 // The training data, logged as it is used: which label each page got, and from where.
 for (const doc of flor.loop('document', [...labels.keys()].sort())) {
-  const { source, firstPages } = labels.get(doc) as NonNullable<ReturnType<typeof labels.get>>
+  const { source, firstPages } = labels.get(doc) ?? { source: 'labels', firstPages: new Map() }
   const pages = [...firstPages.keys()].filter((page) => page > 1 && features.get(doc)?.has(page))
 
   for (const page of flor.loop(

@@ -1,7 +1,8 @@
 /**
  * Measures the figures the README quotes, in a throwaway git repository:
  *
- *   npx tsx bench/bench.ts          (from examples/pdf-parser)
+ *   npx tsx bench/bench.ts            (from examples/pdf-parser)
+ *   npx tsx bench/bench.ts ~/scans    (held out: your PDFs and their truth.json)
  *
  * 1. split and featurize throughput on the sample PDFs and on a held-out set
  *    (pages per second of wall-clock time, process start-up included);
@@ -10,9 +11,9 @@
  *    `train` fits to the samples' labels;
  * 3. save latency: 50 simultaneous saves over HTTP, and 20 one at a time.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import * as flor from 'flordb'
 import { PDFDocument, StandardFonts } from 'pdf-lib'
@@ -25,6 +26,8 @@ import {
   startApp,
 } from '../test/helpers/app-workspace.js'
 
+// A folder of your own PDFs with a truth.json replaces the generated held-out set.
+const ownHeldOut = process.argv[2] ? resolve(process.argv[2]) : undefined
 const repo = await createAppRepo('pdf-parser-bench')
 const lines: string[] = []
 const report = (line: string): void => {
@@ -35,7 +38,9 @@ const report = (line: string): void => {
 try {
   process.chdir(repo)
   await make(repo, 'samples')
-  await stage(repo, 'samples.ts', 'pdfs=heldout', 'seed=2', 'count=6')
+
+  if (ownHeldOut) cpSync(ownHeldOut, join(repo, 'heldout'), { recursive: true })
+  else await stage(repo, 'samples.ts', 'pdfs=heldout', 'seed=2', 'count=6')
 
   report(
     `load average before: ${loadavg()

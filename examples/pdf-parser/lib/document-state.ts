@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import { readManifest, type Manifest } from './manifest.js'
 import {
   latestByDocument,
@@ -38,10 +38,10 @@ export interface DocumentSummary {
   readonly source: ColorSource
 }
 
-/** The PDFs the app serves: those `split` has turned into pages. Manifests are cached by path. */
+/** The PDFs the app serves: those `split` has turned into pages. */
 export class Library {
   readonly ws: Workspace
-  readonly #manifests = new Map<string, Manifest>()
+  readonly #manifests = new Map<string, { manifest: Manifest; mtime: number }>()
 
   constructor(ws: Workspace) {
     this.ws = ws
@@ -55,14 +55,17 @@ export class Library {
     return this.pdfs().find((pdf) => pdf.name === name)
   }
 
+  /** The PDF's manifest, read again when `split` has rewritten it since. */
   manifest(name: string): Manifest {
+    const path = manifestPath(this.ws, name)
+    const mtime = statSync(path).mtimeMs
     const cached = this.#manifests.get(name)
 
-    if (cached) return cached
+    if (cached?.mtime === mtime) return cached.manifest
 
-    const manifest = readManifest(manifestPath(this.ws, name))
+    const manifest = readManifest(path)
 
-    this.#manifests.set(name, manifest)
+    this.#manifests.set(name, { manifest, mtime })
 
     return manifest
   }

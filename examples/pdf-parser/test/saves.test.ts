@@ -22,9 +22,11 @@ const nameOf = (i: number): string => `batch-${String(i).padStart(2, '0')}`
 
 let repo: string | undefined
 let app: RunningApp | undefined
+let home = process.cwd()
 
 beforeAll(async () => {
   repo = await createAppRepo('pdf-parser-saves')
+  home = process.cwd()
   process.chdir(repo)
   mkdirSync(join(repo, 'pdfs'))
 
@@ -47,6 +49,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.stop()
+  process.chdir(home)
   removeAppRepo(repo)
 })
 

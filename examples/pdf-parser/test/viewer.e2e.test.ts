@@ -37,6 +37,7 @@ describe('the viewer, in Chromium', () => {
   let app: RunningApp | undefined
   let browser: BrowserContext | undefined
   let profile: string | undefined
+  let home = process.cwd()
 
   beforeAll(async () => {
     // Not a skip: without a browser this test has nothing to say, and says why.
@@ -48,6 +49,7 @@ describe('the viewer, in Chromium', () => {
 
     repo = await createAppRepo('pdf-parser-e2e')
     // flordb finds its store from the working directory: this test reads the app's.
+    home = process.cwd()
     process.chdir(repo)
     await make(repo, 'all')
     app = await startApp(repo)
@@ -64,6 +66,7 @@ describe('the viewer, in Chromium', () => {
     await browser?.close()
     await app?.stop()
     if (profile) rmSync(profile, { recursive: true, force: true })
+    process.chdir(home)
     removeAppRepo(repo)
   })
 

@@ -33,6 +33,7 @@ const name = main.dataset.document ?? ''
 const api = `/api/documents/${encodeURIComponent(name)}`
 let colors: number[] = []
 let saving = false
+let dirty = false
 
 const say = (message: string, state: string): void => {
   status.textContent = message
@@ -63,6 +64,7 @@ const recolor = (i: number, wholeRun: boolean): void => {
   while (wholeRun && end < colors.length && colors[end] === old) end++
   for (let j = i; j < end; j++) colors[j] = next
 
+  dirty = true
   saveButton.disabled = false
   say('Unsaved changes', 'dirty')
   paint()
@@ -85,6 +87,7 @@ const save = async (): Promise<void> => {
 
     if (!response.ok) throw new Error(reply.error ?? `the server answered ${response.status}`)
 
+    dirty = false
     say(`Saved: ${reply.documents} document${reply.documents === 1 ? '' : 's'}`, 'saved')
   } catch (error) {
     saveButton.disabled = false
@@ -171,6 +174,9 @@ const render = async (): Promise<void> => {
 
   paint()
 
+  // TODO: every page is rendered up front, one after another; a PDF of several
+  // hundred pages keeps the CPU busy for a while. Render pages as they scroll
+  // into view (IntersectionObserver) when such PDFs show up.
   for (const [i, { canvas }] of figures.entries()) {
     const page = await pdf.getPage(i + 1)
     const base = page.getViewport({ scale: 1 })
@@ -187,6 +193,10 @@ const render = async (): Promise<void> => {
 }
 
 saveButton.addEventListener('click', () => void save())
+// Leaving with unsaved corrections asks first; the browser words the question.
+window.addEventListener('beforeunload', (event) => {
+  if (dirty) event.preventDefault()
+})
 render().catch((error: unknown) => {
   say(`Could not show this PDF: ${(error as Error).message}`, 'error')
   document.body.dataset.rendered = 'error'
