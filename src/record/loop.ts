@@ -178,6 +178,9 @@ class AsyncLoop<T> {
   }
 
   #done(): IteratorResult<T, void> {
+    // A loop closed before its first item has no context to leave.
+    if (!this.#frame) return { value: undefined, done: true }
+
     const parent = this.#parent
 
     return {
