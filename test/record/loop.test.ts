@@ -157,6 +157,11 @@ describe('loop', () => {
         for await (const i of flor.loop('failing_source', failing())) flor.log('got', i)
       } catch {}
       flor.log('after_failed_source', 1)
+
+      for (const outer of flor.loop('holder', [1])) {
+        const closed = await flor.loop('never_started', failing()).return()
+        flor.log('in_holder', closed.done && outer)
+      }
     `)
 
     expect(records).toEqual([
@@ -168,6 +173,7 @@ describe('loop', () => {
       { name: 'after_async_throw', value: 1, path: null },
       { name: 'got', value: 1, path: 'failing_source#1=1' },
       { name: 'after_failed_source', value: 1, path: null },
+      { name: 'in_holder', value: 1, path: 'holder#1=1' },
     ])
   })
 
