@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 
 import {
   betterSqlite3Path,
@@ -18,6 +18,34 @@ const logOnce = `import * as flor from 'flordb'\nflor.log('loss', 0.5)\nconsole.
 
 // Root ignores file permissions; a read-only file is read-only only to another user.
 const otherUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined
+
+// Another process that takes the store's write lock (with `exclusive`, every lock) for a while.
+async function holdLock(store: string, ms: number, exclusive = false) {
+  const holder = start(dirname(store), [
+    '--input-type=module',
+    '-e',
+    `import { createRequire } from 'node:module'
+    const Database = createRequire(import.meta.url)(${JSON.stringify(betterSqlite3Path)})
+    const db = new Database(${JSON.stringify(store)})
+    if (${exclusive}) db.pragma('locking_mode = exclusive')
+    db.exec('begin exclusive')
+    db.prepare("insert into timings (run_id, kind, seconds) values (0, 'lock', 0)").run()
+    console.log('locked')
+    setTimeout(() => { db.exec('commit'); db.close(); console.log('released') }, ${ms})`,
+  ])
+
+  onTestFinished(() => {
+    holder.child.kill('SIGKILL')
+  })
+
+  while (!holder.stdout().includes('locked')) {
+    if (holder.child.exitCode !== null) throw new Error((await holder.done).stderr)
+
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+
+  return holder
+}
 
 describe('store errors', () => {
   it('reports a corrupt store in one line with exit code 4 and leaves the file as it was', async () => {
@@ -107,23 +135,7 @@ describe('store errors', () => {
 
     await runScript(root, 'first.mjs', logOnce)
 
-    const holder = start(root, [
-      '--input-type=module',
-      '-e',
-      `import { createRequire } from 'node:module'
-      const Database = createRequire(import.meta.url)(${JSON.stringify(betterSqlite3Path)})
-      const db = new Database(${JSON.stringify(store)})
-      db.exec('begin exclusive')
-      db.prepare("insert into timings (run_id, kind, seconds) values (0, 'lock', 0)").run()
-      console.log('locked')
-      setTimeout(() => { db.exec('commit'); db.close(); console.log('released') }, 3000)`,
-    ])
-
-    while (!holder.stdout().includes('locked')) {
-      if (holder.child.exitCode !== null) throw new Error((await holder.done).stderr)
-
-      await new Promise((resolve) => setTimeout(resolve, 10))
-    }
+    const holder = await holdLock(store, 3000)
 
     const startedAt = Date.now()
     const run = await runScript(root, 'second.mjs', logOnce)
@@ -138,5 +150,35 @@ describe('store errors', () => {
       { filename: 'second.mjs', status: 'committed' },
     ])
     expect(existsSync(store)).toBe(true)
+  })
+
+  it('gives up on a store no one else may even read with E_STORE_LOCKED, and a run still ends', async () => {
+    const { root } = await project({ commit: true })
+    const store = join(root, '.flordb', 'store.sqlite')
+
+    await runScript(root, 'first.mjs', logOnce)
+
+    const holder = await holdLock(store, 60_000, true)
+    const [cli, run] = await Promise.all([
+      flordbCli(root, 'stat'),
+      runScript(root, 'second.mjs', logOnce),
+    ])
+
+    expect(cli.status).toBe(4)
+    expect(cli.stderr).toMatch(
+      /^flordb: the store at .*store\.sqlite is locked by another process; try again when it finishes\n$/,
+    )
+    expect(run.status).toBe(0)
+    expect(run.stdout).toBe('trained\n')
+    expect(run.stderr).toMatch(/not yet indexed: the store at .* is locked by another process/)
+    expect(run.stderr).not.toMatch(stackTrace)
+
+    holder.child.kill('SIGKILL')
+    await holder.done
+
+    expect(await queryRows(root, 'select filename from runs order by run_id')).toEqual([
+      { filename: 'first.mjs' },
+      { filename: 'second.mjs' },
+    ])
   })
 })
