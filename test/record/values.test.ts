@@ -176,6 +176,39 @@ describe('logged values', () => {
     expect(await queryRows(root, 'select status from runs')).toEqual([{ status: 'committed' }])
   })
 
+  it('keeps finite numbers exact, in and out of loops', async () => {
+    const { root } = await project({ commit: true })
+    const numbers = [0.1 + 0.2, 1e308, 5e-324, -1.5e-300, 2 ** 53 - 1, -(2 ** 31), 1 / 3, 0]
+
+    const result = await runScript(
+      root,
+      'numbers.mjs',
+      `import * as flor from 'flordb'
+
+      const numbers = ${JSON.stringify(numbers)}
+      for (const n of numbers) flor.log('run_level', n)
+      for (const n of flor.loop('i', numbers)) flor.log('in_loop', n)
+      `,
+    )
+
+    expect(result.stderr).toBe('')
+
+    const stored = await queryRows<{ name: string; value: number }>(
+      root,
+      'select name, value from logs order by seq',
+    )
+
+    expect(stored.filter((row) => row.name === 'run_level').map((row) => row.value)).toEqual(
+      numbers,
+    )
+    expect(stored.filter((row) => row.name === 'in_loop').map((row) => row.value)).toEqual(numbers)
+    expect(
+      (await queryRows<{ value: number }>(root, 'select value from loops order by ctx_id')).map(
+        (row) => row.value,
+      ),
+    ).toEqual(numbers)
+  })
+
   it('stores an object reached twice without a cycle in full', async () => {
     const { root } = await project({ commit: true })
 

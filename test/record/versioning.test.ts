@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 import { describe, expect, it } from 'vitest'
@@ -121,6 +121,25 @@ describe('versioning of runs', () => {
     expect(await queryRows(root, "select count(*) as n from logs where name = 'loss'")).toEqual([
       { n: 2 },
     ])
+  })
+
+  it('names the script by its path in the repository from any working directory', async () => {
+    const repo = await repoProject({ commit: true })
+
+    mkdirSync(join(repo.root, 'jobs', 'nightly'), { recursive: true })
+
+    const run = await runScript(join(repo.root, 'jobs'), join('nightly', 'x.mjs'), training)
+
+    expect(run.stderr).toBe('')
+    expect(existsSync(join(repo.root, 'jobs', '.flordb'))).toBe(false)
+
+    const [recorded] = await queryRows<{ filename: string; runtime: string }>(
+      repo.root,
+      'select filename, runtime from runs',
+    )
+
+    expect(recorded!.filename).toBe('jobs/nightly/x.mjs')
+    expect(JSON.parse(recorded!.runtime)).toMatchObject({ cwd: 'jobs' })
   })
 
   it('versions a run on a detached HEAD and leaves HEAD detached', async () => {
