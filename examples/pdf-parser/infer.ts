@@ -57,25 +57,17 @@ let boundaries = 0
 
 for (const doc of flor.loop('document', docs)) {
   const pages = [...(features.get(doc) ?? new Map<number, number[]>())].sort((a, b) => a[0] - b[0])
-  const p = model
-    ? predict(
-        model,
-        pages.map(([, x]) => x),
-      )
-    : pages.map(([, x]) => ruleFirstPage(asRecord(x)))
+  const numbers = pages.map(([number]) => number)
+  const vectors = pages.map(([, x]) => x)
+  const p = model ? predict(model, vectors) : vectors.map((x) => ruleFirstPage(asRecord(x)))
+  // A PDF's first page starts a document, whatever the model thinks.
+  const probabilityOf = new Map(numbers.map((n, i) => [n, n === 1 ? 1 : (p[i] ?? 0)]))
 
-  let i = 0
+  for (const page of flor.loop('page', numbers)) {
+    const probability = probabilityOf.get(page) ?? 0
 
-  for (const page of flor.loop(
-    'page',
-    pages.map(([number]) => number),
-  )) {
-    const probability = page === 1 ? 1 : (p[i] ?? 0)
-    const first = flor.log('first_page', probability >= threshold ? 1 : 0)
-
+    boundaries += flor.log('first_page', probability >= threshold ? 1 : 0)
     flor.log('first_page_p', Math.round(probability * 1000) / 1000)
-    boundaries += first
-    i++
   }
 }
 
