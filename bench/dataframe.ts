@@ -5,13 +5,17 @@ import { join } from 'node:path'
 import type { Backend, SqlValue } from '../src/store/backend.js'
 import { openBackend } from '../src/store/open-backend.js'
 import { buildDataframe } from '../src/frame/dataframe.js'
+import { writeColumns } from '../src/frame/write-columns.js'
 
 const runs = 10
 const epochs = 100
 const steps = 1000
 const limitMs = 1000
 
-/** 10 runs × 100 epochs × 1000 steps: one `loss` per step, `acc` and `recall` per epoch. */
+/**
+ * 10 runs × 100 epochs × 1000 steps: one `loss` per step, `acc` and `recall` per epoch,
+ * with the column rows ingestion writes beside them.
+ */
 async function fillBenchStore(backend: Backend): Promise<number> {
   let records = 0
 
@@ -60,6 +64,12 @@ async function fillBenchStore(backend: Backend): Promise<number> {
       'insert into logs (run_id, seq, ctx_id, name, vtype, value) values (?, ?, ?, ?, ?, ?)',
       logRows,
     )
+
+    for (let run = 1; run <= runs; run++) {
+      const ofRun = (row: readonly SqlValue[]) => row[0] === run
+
+      await writeColumns(tx, run, loopRows.filter(ofRun), logRows.filter(ofRun))
+    }
   })
 
   return records

@@ -7,7 +7,8 @@ import { FrameRows } from './frame-rows.js'
 import { LoopStore } from './loop-store.js'
 import { pivotRun } from './pivot-run.js'
 import { Positions } from './positions.js'
-import { readRunLogs, type RunLogs } from './read-run-logs.js'
+import { readLoopColumns, readNameColumns, readRunLevelNames } from './read-columns.js'
+import { toRunLogs, type RunLogs } from './run-logs.js'
 import { dateSeries, toSeries, withNulls } from './to-series.js'
 import { ValueStore } from './value-store.js'
 
@@ -49,31 +50,46 @@ export async function buildDataframe(
 
   const runs = await readRuns(backend, options.projid)
   const everyRun = requested.length === 0
-  const columns = everyRun ? await readRunLevelNames(backend, runs) : requested
-  const values = new ValueStore()
-  const loops = new LoopStore()
-  const rows = new FrameRows(columns.length)
+  const columns = everyRun ? await runLevelNames(backend, runs) : requested
+  const stored =
+    columns.length > 0 ? await readNameColumns(backend, columns, options.projid) : new Map()
+  const records = sum([...stored.values()].flat(), ({ row }) => row.count)
+  const values = new ValueStore(records)
+  const logs = runs.map(({ id }) => toRunLogs(stored.get(id) ?? [], everyRun, values))
+  const positions = logs.map((run) => new Positions(run))
+  // Only runs with records inside loops need their iterations.
+  const looped = runs.filter((_, run) => (positions[run]?.count ?? 0) > 1).map(({ id }) => id)
+  const loopColumns = await readLoopColumns(backend, looped)
+  const loops = new LoopStore(sum([...loopColumns.values()], (row) => row.count))
+  const rows = new FrameRows(columns.length, Math.max(records, runs.length))
 
   for (const [run, { id }] of runs.entries()) {
-    const logs =
-      columns.length > 0 ? await readRunLogs(backend, id, columns, everyRun, values) : noLogs
+    const runLogs = logs[run] as RunLogs
 
-    if (everyRun && logs.count === 0) {
+    if (everyRun && runLogs.count === 0) {
       rows.add(run, 1)
       continue
     }
 
-    const positions = new Positions(logs)
     const firstLoopRow = loops.length
-    const loopRows = await loops.readRun(backend, id, positions.ctx.slice(1))
+    const loopRows = loops.addRun(loopColumns.get(id))
 
-    pivotRun({ run, logs, positions, loops, loopRows, firstLoopRow, rows })
+    pivotRun({
+      run,
+      logs: runLogs,
+      positions: positions[run] as Positions,
+      loops,
+      loopRows,
+      firstLoopRow,
+      rows,
+    })
   }
 
   return assemble(runs, columns, rows, values, loops)
 }
 
-const noLogs: RunLogs = { ctx: new Float64Array(0), name: new Int32Array(0), first: 0, count: 0 }
+const sum = <T>(items: readonly T[], count: (item: T) => number): number =>
+  items.reduce((total, item) => total + Number(count(item)), 0)
 
 function reservedName(name: string, why: string): FlorError {
   return new FlorError(
@@ -99,22 +115,18 @@ async function readRuns(backend: Backend, projid: string | undefined): Promise<R
 }
 
 /** Names logged outside any loop, in the order runs first logged them. */
-async function readRunLevelNames(backend: Backend, runs: readonly Run[]): Promise<string[]> {
+async function runLevelNames(backend: Backend, runs: readonly Run[]): Promise<string[]> {
   const order = new Map(runs.map((run, index) => [run.id, index]))
-  const rows = await backend.rows(
-    'select run_id, name, min(seq) from logs where ctx_id is null group by run_id, name',
-  )
   const firsts = new Map<string, [number, number]>()
 
-  for (const [runId, name, seq] of rows) {
-    const run = order.get(Number(runId))
-    const key = String(name)
-    const first = firsts.get(key)
+  for (const { runId, name, seq } of await readRunLevelNames(backend)) {
+    const run = order.get(runId)
+    const first = firsts.get(name)
 
-    if (run === undefined || reservedColumns.includes(key)) continue
+    if (run === undefined || reservedColumns.includes(name)) continue
 
-    if (!first || run < first[0] || (run === first[0] && Number(seq) < first[1])) {
-      firsts.set(key, [run, Number(seq)])
+    if (!first || run < first[0] || (run === first[0] && seq < first[1])) {
+      firsts.set(name, [run, seq])
     }
   }
 
@@ -165,11 +177,9 @@ function assemble(
     order.push(name)
   }
 
-  const runIndex = pl.Series('__run', rows.run.slice(0, length))
-  const runColumns = pl
-    .DataFrame([runIndex])
-    .join(runFrame(runs), { on: '__run', how: 'left' })
-    .drop('__run')
+  // Gathering each row's run from a frame of runs costs half of a join on the run index.
+  const runColumns = runFrame(runs)
+    .select(pl.cols('projid', 'tstamp', 'filename').gather(pl.Series(rows.run.subarray(0, length))))
     .getColumns()
   let frame = pl.DataFrame([...runColumns, ...series])
 
@@ -183,7 +193,6 @@ function runFrame(runs: readonly Run[]): pl.DataFrame {
   const tstamps = runs.map((run) => run.tstamp)
 
   return pl.DataFrame([
-    pl.Series('__run', Int32Array.from(runs.keys())),
     pl.Series(
       'projid',
       runs.map((run) => run.projid),

@@ -4,14 +4,16 @@
  */
 export class FrameRows {
   length = 0
-  run: Int32Array = new Int32Array(1024)
+  run: Int32Array
   readonly names: Int32Array[]
   readonly loops: Int32Array[] = []
   /** The shallowest depth (0 = outermost) at which each loop name appears in a row. */
   readonly loopDepth: number[] = []
 
-  constructor(nameCount: number) {
-    this.names = Array.from({ length: nameCount }, () => new Int32Array(1024).fill(-1))
+  /** `capacity`: how many rows are expected, so a big frame allocates once. */
+  constructor(nameCount: number, capacity = 1024) {
+    this.run = new Int32Array(capacity)
+    this.names = Array.from({ length: nameCount }, () => new Int32Array(capacity).fill(-1))
   }
 
   /** Adds `count` rows of `run` and returns the first; their cells start empty. */

@@ -2,7 +2,7 @@ import type { CtxIndex } from './ctx-index.js'
 import type { FrameRows } from './frame-rows.js'
 import type { LoopStore } from './loop-store.js'
 import type { Positions } from './positions.js'
-import type { RunLogs } from './read-run-logs.js'
+import type { RunLogs } from './run-logs.js'
 
 /** What one run contributes to a dataframe: its records, the loops around them, where rows go. */
 export interface RunPivot {
@@ -57,10 +57,13 @@ export function pivotRun(pivot: RunPivot): void {
   rows.reserve(logs.count)
 
   const broadcast = findBroadcasts(pivot, { counts, masks, occurrences }, loopRow)
-  const emit = rowEmitter(pivot, { head, next, occurrences })
+  const emit = rowEmitter(pivot, { head, next, occurrences, masks })
   const chain = new Int32Array(size)
+  const order = positions.inExecutionOrder()
 
-  for (const position of positions.inExecutionOrder()) {
+  for (let at = 0; at < order.length; at++) {
+    const position = order[at] ?? 0
+
     if ((occurrences[position] ?? 0) === 0 || broadcast.at[position] === 1) continue
 
     let links = 0
@@ -157,11 +160,15 @@ interface Occurrences {
   readonly head: Int32Array
   readonly next: Int32Array
   readonly occurrences: Int32Array
+  /** The names present at each position, as bits, when there are at most 31 names. */
+  readonly masks?: Int32Array | undefined
 }
 
 /** Writes the rows of `chain[0]`, crossed with the broadcast positions above it in `chain`. */
-function rowEmitter(pivot: RunPivot, { head, next, occurrences }: Occurrences) {
+function rowEmitter(pivot: RunPivot, { head, next, occurrences, masks }: Occurrences) {
   const { rows, run, logs, loops } = pivot
+  const { parent, nameId } = loops
+  const columns = rows.names
   const width = rows.names.length
   const first = logs.first
   let path = new Int32Array(16)
@@ -174,7 +181,7 @@ function rowEmitter(pivot: RunPivot, { head, next, occurrences }: Occurrences) {
     const start = rows.add(run, total)
     let depths = 0
 
-    for (let row = loopRow; row >= 0; row = loops.parent[row] ?? -1) {
+    for (let row = loopRow; row >= 0; row = parent[row] ?? -1) {
       if (depths === path.length)
         path = Int32Array.from({ length: 2 * depths }, (_, i) => path[i] ?? 0)
 
@@ -184,7 +191,7 @@ function rowEmitter(pivot: RunPivot, { head, next, occurrences }: Occurrences) {
     // Outermost first, so a loop nested in a loop of the same name shows the inner one.
     for (let depth = 0; depth < depths; depth++) {
       const row = path[depths - 1 - depth] ?? 0
-      const column = rows.loopColumn(loops.nameId[row] ?? 0, depth)
+      const column = rows.loopColumn(nameId[row] ?? 0, depth)
 
       if (total === 1) column[start] = row
       else column.fill(row, start, start + total)
@@ -193,11 +200,23 @@ function rowEmitter(pivot: RunPivot, { head, next, occurrences }: Occurrences) {
     if (total === 1) {
       for (let link = 0; link < links; link++) {
         const position = chain[link] ?? 0
+        const cells = position * width
+
+        if (masks) {
+          // Visits only the names present, lowest bit first.
+          for (let bits = masks[position] ?? 0; bits !== 0; bits &= bits - 1) {
+            const name = 31 - Math.clz32(bits & -bits)
+
+            ;(columns[name] as Int32Array)[start] = first + (head[cells + name] ?? 0)
+          }
+
+          continue
+        }
 
         for (let name = 0; name < width; name++) {
-          const record = head[position * width + name] ?? -1
+          const record = head[cells + name] ?? -1
 
-          if (record >= 0) (rows.names[name] as Int32Array)[start] = first + record
+          if (record >= 0) (columns[name] as Int32Array)[start] = first + record
         }
       }
 

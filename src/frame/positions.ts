@@ -1,5 +1,5 @@
 import { CtxIndex } from './ctx-index.js'
-import type { RunLogs } from './read-run-logs.js'
+import type { RunLogs } from './run-logs.js'
 
 /** The distinct ctx ids of a run's records; position 0 is the run itself. */
 export class Positions {

@@ -16,10 +16,16 @@ export type Kind = (typeof Kind)[keyof typeof Kind]
  * either the value itself (numbers, booleans) or an index into `texts`.
  */
 export class ValueStore {
-  kinds = new Uint8Array(1024)
-  numbers = new Float64Array(1024)
+  kinds: Uint8Array
+  numbers: Float64Array
   readonly texts: string[] = []
   length = 0
+
+  /** `capacity`: how many values are expected, so a big frame allocates once. */
+  constructor(capacity = 1024) {
+    this.kinds = new Uint8Array(capacity)
+    this.numbers = new Float64Array(capacity)
+  }
 
   /** Makes room for `count` more values and returns the index of the first. */
   reserve(count: number): number {

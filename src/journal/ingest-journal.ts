@@ -1,5 +1,6 @@
 import type { Backend, SqlValue, Transaction } from '../store/backend.js'
 import { storedValue, type ValueType } from '../record/encode-value.js'
+import { writeColumns, writeReplayedColumns } from '../frame/write-columns.js'
 import type { RunStatus } from './journal-entry.js'
 import type { JournalContents } from './read-journal.js'
 
@@ -69,28 +70,32 @@ async function addRun(
   )
   const runId = row!.run_id
 
+  const loopRows = journal.contexts.map(([, id, parent, name, iteration, value]) => [
+    runId,
+    id,
+    parent,
+    name,
+    iteration,
+    loopValue(value),
+  ])
+  const logRows = journal.logs.map(([, context, name, type, value], seq) => [
+    runId,
+    seq,
+    context,
+    name,
+    type,
+    storedValue(type as ValueType, value),
+  ])
+
   await tx.insertMany(
     'insert into loops (run_id, ctx_id, parent_ctx_id, name, iteration, value) values (?, ?, ?, ?, ?, ?)',
-    journal.contexts.map(([, id, parent, name, iteration, value]) => [
-      runId,
-      id,
-      parent,
-      name,
-      iteration,
-      loopValue(value),
-    ]),
+    loopRows,
   )
   await tx.insertMany(
     'insert into logs (run_id, seq, ctx_id, name, vtype, value) values (?, ?, ?, ?, ?, ?)',
-    journal.logs.map(([, context, name, type, value], seq) => [
-      runId,
-      seq,
-      context,
-      name,
-      type,
-      storedValue(type as ValueType, value),
-    ]),
+    logRows,
   )
+  await writeColumns(tx, runId, loopRows, logRows)
   await addCheckpointsAndTimings(tx, runId, journal)
 
   return runId
@@ -118,6 +123,7 @@ async function addReplayed(tx: Transaction, journal: JournalContents): Promise<n
   )
   let nextId = known!.next
   const ids = new Map<number, number>()
+  const addedLoops: SqlValue[][] = []
 
   for (const [, id, parent, name, iteration, value] of journal.contexts) {
     const parentId = parent === null ? null : (ids.get(parent) ?? null)
@@ -132,10 +138,13 @@ async function addReplayed(tx: Transaction, journal: JournalContents): Promise<n
       continue
     }
 
-    ids.set(id, nextId)
+    const loopRow = [runId, nextId, parentId, name, iteration, loopValue(value)]
+
+    ids.set(id, nextId++)
+    addedLoops.push(loopRow)
     await tx.run(
       'insert into loops (run_id, ctx_id, parent_ctx_id, name, iteration, value) values (?, ?, ?, ?, ?, ?)',
-      [runId, nextId++, parentId, name, iteration, loopValue(value)],
+      loopRow,
     )
   }
 
@@ -155,18 +164,21 @@ async function addReplayed(tx: Transaction, journal: JournalContents): Promise<n
   const first = seq!.next
   const from = replay.from ?? 'unversioned'
 
+  const logRows = journal.logs.map(([, context, name, type, value], index) => [
+    runId,
+    first + index,
+    context === null ? null : (ids.get(context) ?? null),
+    name,
+    type,
+    storedValue(type as ValueType, value),
+    from,
+  ])
+
   await tx.insertMany(
     'insert into logs (run_id, seq, ctx_id, name, vtype, value, replayed_from) values (?, ?, ?, ?, ?, ?, ?)',
-    journal.logs.map(([, context, name, type, value], index) => [
-      runId,
-      first + index,
-      context === null ? null : (ids.get(context) ?? null),
-      name,
-      type,
-      storedValue(type as ValueType, value),
-      from,
-    ]),
+    logRows,
   )
+  await writeReplayedColumns(tx, runId, addedLoops, logRows)
 
   return runId
 }
@@ -191,13 +203,7 @@ async function addCheckpointsAndTimings(
   )
   await tx.insertMany(
     'insert into timings (run_id, kind, ctx_id, name, seconds) values (?, ?, ?, ?, ?)',
-    journal.timings.map(([kind, context, name, seconds]) => [
-      runId,
-      kind,
-      context,
-      name,
-      seconds,
-    ]),
+    journal.timings.map(([kind, context, name, seconds]) => [runId, kind, context, name, seconds]),
   )
 }
 

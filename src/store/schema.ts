@@ -1,3 +1,5 @@
+import { backfillColumnsSql, columnTables } from '../frame/column-tables.js'
+
 /**
  * The store's tables. The journal is the source of truth; these tables are an
  * index over it, rebuilt by `flordb unpack` from git history alone.
@@ -78,6 +80,9 @@ export const migrations: readonly (readonly string[])[] = [
       ingested_at text not null
     ) without rowid`,
   ],
+  // The dataframe's columnar copy of each run's records, filled from the rows of a store
+  // that predates it.
+  [...columnTables, ...backfillColumnsSql()],
 ]
 
 /** Names that every dataframe row carries and that no log or loop may shadow. */

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
+import { writeColumns, type LogRow, type LoopRow } from '../../src/frame/write-columns.js'
 import type { Backend, SqlValue } from '../../src/store/backend.js'
 import { openBackend } from '../../src/store/open-backend.js'
 
@@ -11,7 +12,10 @@ export interface TempStore {
   close(): Promise<void>
 }
 
-/** Writes one run's loops and logs straight into the tables, as ingestion would. */
+/**
+ * Writes one run's loops and logs straight into the tables, and the dataframe's column
+ * rows from them, as ingestion would.
+ */
 export interface RunWriter {
   readonly id: number
   /** Opens a loop iteration under `parent` (the run itself when omitted); returns its ctx id. */
@@ -56,38 +60,38 @@ export async function openTempStore(): Promise<TempStore> {
 }
 
 function runWriter(backend: Backend, id: number): RunWriter {
+  const loopRows: LoopRow[] = []
+  const logRows: LogRow[] = []
   let ctx = 0
   let seq = 0
 
-  const logRaw = async (
-    name: string,
-    vtype: string,
-    value: SqlValue,
-    at?: number,
-  ): Promise<void> => {
-    await backend.run(
-      'insert into logs (run_id, seq, ctx_id, name, vtype, value) values (?, ?, ?, ?, ?, ?)',
-      [id, ++seq, at ?? null, name, vtype, value],
-    )
-  }
+  // The whole run's column rows again after every write: test runs are small.
+  const write = (table: 'loops' | 'logs', row: SqlValue[]): Promise<void> =>
+    backend.transaction(async (tx) => {
+      const columns =
+        table === 'loops'
+          ? 'ctx_id, parent_ctx_id, name, iteration, value'
+          : 'seq, ctx_id, name, vtype, value'
+
+      await tx.run(`insert into ${table} (run_id, ${columns}) values (?, ?, ?, ?, ?, ?)`, row)
+      ;(table === 'loops' ? loopRows : logRows).push(row)
+      await writeColumns(tx, id, loopRows, logRows)
+    })
+
+  const logRaw = (name: string, vtype: string, value: SqlValue, at?: number): Promise<void> =>
+    write('logs', [id, ++seq, at ?? null, name, vtype, value])
 
   return {
     id,
     loop: async (name, iteration, value = null, parent) => {
       const opened = ++ctx
 
-      await backend.run(
-        'insert into loops (run_id, ctx_id, parent_ctx_id, name, iteration, value) values (?, ?, ?, ?, ?, ?)',
-        [id, opened, parent ?? null, name, iteration, value],
-      )
+      await write('loops', [id, opened, parent ?? null, name, iteration, value])
 
       return opened
     },
     loopAt: async (at, name, iteration, value = null, parent) => {
-      await backend.run(
-        'insert into loops (run_id, ctx_id, parent_ctx_id, name, iteration, value) values (?, ?, ?, ?, ?, ?)',
-        [id, at, parent ?? null, name, iteration, value],
-      )
+      await write('loops', [id, at, parent ?? null, name, iteration, value])
 
       return at
     },
