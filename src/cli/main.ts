@@ -13,6 +13,10 @@ import type { ReplayFlags } from './replay-command.js'
 // compiler, which replay and where load, starts about three times as fast.
 createRequire(import.meta.url)('v8-compile-cache')
 
+// Warnings on one line each, like the CLI's other messages, not Node's two.
+process.removeAllListeners('warning')
+process.on('warning', (warning) => process.stderr.write(`flordb: warning: ${warning.message}\n`))
+
 /** Exit codes by kind of mistake, so scripts can tell them apart. */
 const exitCodes: Partial<Record<FlorErrorCode, number>> & { default: number } = {
   E_USAGE: 2,

@@ -1,12 +1,15 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { hostname } from 'node:os'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 
 import type { Backend } from '../store/backend.js'
 import { ingestJournal } from './ingest-journal.js'
 import { readJournal } from './read-journal.js'
 
 export const journalsFolder = 'runs'
+
+/** Where a journal sits inside a snapshot, wherever flordb's folder is on disk. */
+export const journalPathInGit = (path: string): string => `.flordb/${journalsFolder}/${basename(path)}`
 
 /**
  * Brings the store up to date with the journals on disk: runs that ended but

@@ -1,6 +1,4 @@
-import { relative, sep } from 'node:path'
-
-import { catchUp } from '../journal/catch-up.js'
+import { catchUp, journalPathInGit } from '../journal/catch-up.js'
 import type { RunStatus } from '../journal/journal-entry.js'
 import { openStore } from '../read/open-store.js'
 import { snapshot, snapshotSync, type Snapshot, type SnapshotOptions } from '../versions/snapshot.js'
@@ -78,11 +76,9 @@ function closeSync(run: Run, status: RunStatus): void {
 const isReplay = (run: Run): boolean => run.replaying
 
 function snapshotOptions(run: Run): SnapshotOptions {
-  const journal = relative(run.location.root, run.journal.path).split(sep).join('/')
-
   return {
     message: `flordb: ${run.filename} at ${run.tstamp}`,
-    extraFiles: [{ path: journal, absPath: run.journal.path }],
+    extraFiles: [{ path: journalPathInGit(run.journal.path), absPath: run.journal.path }],
   }
 }
 

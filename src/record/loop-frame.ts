@@ -9,20 +9,25 @@ import {
 } from './checkpointing.js'
 import { contextStorage, newContext, type LoopContext } from './loop-context.js'
 import { checkpointKey, replaySettings, type ReplaySettings } from './replay-settings.js'
-import type { Run } from './run.js'
-import { currentRun } from './session.js'
+import { currentRun, peekRun } from './session.js'
 import { endReplay } from './commit.js'
 
 /**
  * One execution of one loop: opens a context per iteration, times what replay
  * needs timed, takes checkpoints where the scope says, and, in a replaying
- * process, skips or restores what the plan lets it.
+ * process, skips or restores what the plan lets it. It writes to whichever run
+ * is current at the time: a `commit()` in the loop's body starts a new run,
+ * which the rest of the loop belongs to.
+ *
+ * TODO: a sync loop entered by concurrent async functions before their first
+ * `await` enters its context in their shared caller's async context, so the
+ * second function's loop nests under the first's. Async loops do not have this
+ * problem; a sync loop in such code needs `flor.iteration` around each task.
  */
 export class LoopFrame {
   readonly #name: string
   readonly #parent: LoopContext | undefined
   readonly #depth: number
-  readonly #run: Run
   readonly #scope: CheckpointScope | undefined
   readonly #replay: ReplaySettings | null
   readonly #startedAt: number
@@ -37,14 +42,15 @@ export class LoopFrame {
     this.#name = name
     this.#parent = contextStorage.getStore()
     this.#depth = this.#parent ? this.#parent.depth + 1 : 0
-    this.#run = currentRun()
     this.#scope = activeScope()
     this.#replay = replaySettings()
     this.#startedAt = performance.now()
 
-    if (this.#depth === 0 && this.#run.firstLoopAt === undefined) {
-      this.#run.firstLoopAt = this.#startedAt
-      this.#run.timing('prefix', undefined, null, this.#startedAt)
+    const run = currentRun()
+
+    if (this.#depth === 0 && run.firstLoopAt === undefined) {
+      run.firstLoopAt = this.#startedAt
+      run.timing('prefix', undefined, null, this.#startedAt)
     }
 
     // Replaying a statement that sits before the main loop needs nothing past here.
@@ -75,7 +81,7 @@ export class LoopFrame {
 
     if (this.#iteration === from + 1 && from > 0) this.#restore(from, 'end')
 
-    this.#run.suppressed = !(replay.iterations ?? []).includes(this.#iteration)
+    currentRun().suppressed = !(replay.iterations ?? []).includes(this.#iteration)
 
     return true
   }
@@ -127,19 +133,19 @@ export class LoopFrame {
       const elapsed = performance.now() - this.#openedAt
       const compute = elapsed - ((scope?.spentMs ?? 0) - this.#spentAtOpen)
 
-      if (context.depth === 0) this.#run.timing('iteration', context, this.#name, elapsed)
+      if (context.depth === 0) peekRun()?.timing('iteration', context, this.#name, elapsed)
 
       if (scope && context.depth === scope.depth) {
         scope.computeMs += compute
 
         if (shouldCheckpoint(scope, false)) {
-          takeCheckpoint(this.#run, scope, context, 'end')
+          takeCheckpoint(currentRun(), scope, context, 'end')
           this.#lastCheckpointed = context
         }
       }
     }
 
-    this.#run.journal.tick()
+    peekRun()?.journal.tick()
   }
 
   exit(): void {
@@ -154,22 +160,26 @@ export class LoopFrame {
 
     // The last iteration's state is always kept: it is where a later run resumes.
     if (scope && this.#depth === scope.depth && last && this.#lastCheckpointed !== last) {
-      takeCheckpoint(this.#run, scope, last, 'end')
+      takeCheckpoint(currentRun(), scope, last, 'end')
     }
 
     if (scope && this.#parent && this.#depth === scope.depth + 1) {
       const k = this.#countFinished(this.#parent)
 
       if (shouldCheckpoint(scope, false)) {
-        takeCheckpoint(this.#run, scope, this.#parent, `loop:${this.#name}:${k}`)
+        takeCheckpoint(currentRun(), scope, this.#parent, `loop:${this.#name}:${k}`)
       }
     }
 
-    if (this.#depth <= 1) this.#run.timing('loop', this.#parent, this.#name, now - this.#startedAt)
+    if (this.#depth <= 1) peekRun()?.timing('loop', this.#parent, this.#name, now - this.#startedAt)
 
     if (this.#depth === 0) {
-      this.#run.lastLoopEndedAt = now
-      this.#run.suppressed = false
+      const run = peekRun()
+
+      if (run) {
+        run.lastLoopEndedAt = now
+        run.suppressed = false
+      }
 
       if (this.#replay?.strategy === 'suffix' && this.#replay.loop === this.#name) {
         this.#restore(this.#replay.restoreFrom ?? 0, 'end')

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 
 import type { Location } from '../record/location.js'
 import type { Backend } from '../store/backend.js'
+import { journalPathInGit } from '../journal/catch-up.js'
 import { snapshot } from '../versions/snapshot.js'
 import type { ReplayPlan } from './replay-plan.js'
 import { runReplayJob, type JobResult } from './run-replay-job.js'
@@ -67,7 +68,24 @@ export async function executeReplay(
     rmSync(scratch, { recursive: true, force: true })
   }
 
+  await keepInGit(location, plan, results)
+
   return results
+}
+
+/**
+ * Replayed records are kept in git like a run's, so `flordb unpack` rebuilds
+ * them too: one snapshot holds the journals of the replay's jobs.
+ */
+async function keepInGit(location: Location, plan: ReplayPlan, results: readonly JobResult[]): Promise<void> {
+  const journals = results.flatMap((result) => (result.journal ? [result.journal] : []))
+
+  if (!location.repo || journals.length === 0) return
+
+  await snapshot(location.repo, {
+    message: `flordb: replayed ${plan.names.join(', ')} for ${journals.length} job(s)`,
+    extraFiles: journals.map((path) => ({ path: journalPathInGit(path), absPath: path })),
+  })
 }
 
 /**

@@ -33,6 +33,8 @@ export interface JobResult {
   error?: string
   records: number
   fidelity?: Fidelity
+  /** The replay's journal, once its records are in the store. */
+  journal?: string
 }
 
 export interface JobContext {
@@ -103,6 +105,7 @@ export async function runReplayJob(job: ReplayJob, context: JobContext): Promise
       seconds,
       records: journal.logs.length,
       fidelity: await checkFidelity(context.store, job.run.runId, journal),
+      journal: journalFile,
     }
   } finally {
     await removeWorktree(repo, worktree)
