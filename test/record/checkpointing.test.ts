@@ -99,6 +99,44 @@ describe('checkpointing', () => {
     }
   })
 
+  it('keeps checkpointing into the new run after a commit in the loop body', async () => {
+    const { root } = await project({ commit: true })
+    const script = `import * as flor from 'flordb'
+
+const state = { seen: [] }
+
+await flor.checkpointing(
+  { state },
+  async () => {
+    for (const day of flor.loop('day', [1, 2, 3])) {
+      state.seen.push(day)
+      flor.log('day_total', state.seen.length)
+      await flor.commit()
+    }
+  },
+  { epsilon: 1e9 },
+)
+`
+
+    const run = await runScript(root, 'serve.mjs', script)
+
+    expect(run.stderr).toBe('')
+    expect(run.status).toBe(0)
+
+    const perRun = await queryRows<{ tstamp: string; logs: number; checkpoints: number }>(
+      root,
+      `select r.tstamp,
+         (select count(*) from logs l where l.run_id = r.run_id) as logs,
+         (select count(*) from checkpoints c where c.run_id = r.run_id) as checkpoints
+       from runs r order by r.tstamp`,
+    )
+
+    // Each day's log is committed with its run; the checkpoint at the day's end
+    // lands in the run the commit opened.
+    expect(perRun.map((row) => row.logs)).toEqual([1, 1, 1, 0])
+    expect(perRun.map((row) => row.checkpoints)).toEqual([0, 1, 1, 1])
+  })
+
   it('restores each kind of object in place from a checkpoint, keeping its class', async () => {
     const { root } = await project({ commit: true })
 
