@@ -1,9 +1,10 @@
+import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { stackTrace } from '../helpers/run-script.js'
-import { marks, standardRepo, type ReplayRepo } from '../helpers/replay-repo.js'
+import { marks, standardRepo, statusOf, type ReplayRepo } from '../helpers/replay-repo.js'
 
 let base: ReplayRepo
 const copies: ReplayRepo[] = []
@@ -52,14 +53,14 @@ describe('--where', () => {
     const result = await repo.cli(['replay', 'wsum', '--dry-run', '--where', condition])
     const plan = JSON.parse(result.stdout) as { jobs: { run: { tstamp: string } }[] }
 
-    expect(result.status).toBe(0)
+    expect(statusOf(result)).toBe(0)
     expect(plan.jobs.map((job) => job.run.tstamp)).toEqual(expected())
   })
 
   it('finds nothing to replay when no run matches, and says so', async () => {
     const result = await repo.cli(['replay', 'wsum', '--yes', '--where', 'lr > 5'])
 
-    expect(result.status).toBe(0)
+    expect(statusOf(result)).toBe(0)
     expect(result.stdout.trim()).toBe('nothing to replay')
     expect(result.stderr).toContain('0 job(s) over 0 run(s)')
   })
@@ -69,7 +70,7 @@ describe('--where', () => {
       MARKS: marksOf(repo),
     })
 
-    expect(result.status).toBe(0)
+    expect(statusOf(result)).toBe(0)
     expect(Object.keys(repo.values('wsum'))).toEqual([v2])
     expect(marks(marksOf(repo)).filter((line) => line === 'prefix')).toHaveLength(1)
   })
@@ -116,16 +117,32 @@ describe('replaying twice', () => {
     const first = await repo.cli(['replay', 'wsum', '--yes'])
     const after = counts()!
 
-    expect(first.status).toBe(0)
+    expect(statusOf(first)).toBe(0)
     expect(repo.count('wsum')).toBe(3 + 4)
     expect(after).toEqual({ ...before, logs: before.logs + 7 })
 
     const second = await repo.cli(['replay', 'wsum', '--yes'], { MARKS: marksOf(repo) })
 
-    expect(second.status).toBe(0)
+    expect(statusOf(second)).toBe(0)
     expect(second.stdout.trim()).toBe('nothing to replay')
     expect(second.stderr).toContain('0 job(s) over 0 run(s)')
     expect(marks(marksOf(repo))).toEqual([])
     expect(counts()).toEqual(after)
+  })
+})
+
+describe('replayed values in git', () => {
+  it('come back with flordb unpack after the store is gone', async () => {
+    const repo = withStatement()
+
+    expect(statusOf(await repo.cli(['replay', 'wsum', '--yes']))).toBe(0)
+
+    const replayed = repo.values('wsum')
+
+    rmSync(join(repo.root, '.flordb'), { recursive: true, force: true })
+
+    expect(statusOf(await repo.cli(['unpack']))).toBe(0)
+    expect(repo.values('wsum')).toEqual(replayed)
+    expect(repo.count('wsum')).toBe(3 + 4)
   })
 })
