@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { stackTrace } from '../helpers/run-script.js'
-import { standardRepo, trainV1, trainV2, type ReplayRepo } from '../helpers/replay-repo.js'
+import {
+  standardRepo,
+  trainV1,
+  trainV2,
+  statusOf,
+  type ReplayRepo,
+} from '../helpers/replay-repo.js'
 
 interface LoggedAt {
   version: string
@@ -48,7 +54,7 @@ describe('flordb where', () => {
   it("lists the current location and each version's, with the runs that hold values", async () => {
     const result = await repo.cli(['where', 'acc', '--format', 'json'])
 
-    expect(result.status).toBe(0)
+    expect(statusOf(result)).toBe(0)
     expect(JSON.parse(result.stdout) as LoggedAt[]).toEqual([
       {
         version: 'current',
@@ -95,7 +101,7 @@ describe('flordb where', () => {
   it('prints the same as a table', async () => {
     const result = await repo.cli(['where', 'acc'])
 
-    expect(result.status).toBe(0)
+    expect(statusOf(result)).toBe(0)
     expect(result.stdout).toMatch(/current +┆ train\.mjs +┆ \d+ /)
     expect(result.stdout).toContain(runs[0]!.version.slice(0, 10))
     expect(result.stdout).toContain(runs[1]!.version.slice(0, 10))
@@ -109,7 +115,7 @@ describe('flordb diff', () => {
     const result = await repo.cli(['diff', printed(v1.tstamp), v2.tstamp, '--format', 'json'])
     const diff = JSON.parse(result.stdout) as RunDiff
 
-    expect(result.status).toBe(0)
+    expect(statusOf(result)).toBe(0)
     expect(diff.from).toEqual({ tstamp: v1.tstamp, filename: 'train.mjs', version: v1.version })
     expect(diff.to).toEqual({ tstamp: v2.tstamp, filename: 'train.mjs', version: v2.version })
     expect(diff.args.filter((arg) => arg.name !== 'final')).toEqual([

@@ -298,3 +298,7 @@ export function marks(file: string): string[] {
 export const leftIn = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir) : [])
 
 const tsxCli = () => createRequire(join(packageRoot, 'package.json')).resolve('tsx/cli')
+
+/** A process's exit status, with its output when it is not 0, so that a failing test shows why. */
+export const statusOf = (result: ScriptResult): number | string =>
+  result.status === 0 ? 0 : `exit ${result.status}\n${result.stderr}\n${result.stdout}`

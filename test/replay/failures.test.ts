@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { stackTrace } from '../helpers/run-script.js'
-import { leftIn, marks, standardRepo, type ReplayRepo } from '../helpers/replay-repo.js'
+import { leftIn, marks, standardRepo, statusOf, type ReplayRepo } from '../helpers/replay-repo.js'
 
 interface Plan {
   jobs: { run: { tstamp: string; version: string } }[]
@@ -122,7 +122,7 @@ describe('a statement that cannot be placed in a version', () => {
     const result = await repo.cli(['replay', 'rate', '--dry-run'])
     const plan = JSON.parse(result.stdout) as Plan
 
-    expect(result.status).toBe(0)
+    expect(statusOf(result)).toBe(0)
     expect(plan.jobs.map((job) => job.run.tstamp)).toEqual([v2])
     expect(plan.refused).toMatchObject([{ tstamp: v1, name: 'rate' }])
     expect(plan.refused[0]!.reason).toContain('rate')
@@ -133,7 +133,7 @@ describe('a statement that cannot be placed in a version', () => {
 
     const result = await repo.cli(['replay', 'rate', '--yes'], { MARKS: file })
 
-    expect(result.status).toBe(0)
+    expect(statusOf(result)).toBe(0)
     expect(result.stderr).toContain(`refused rate for ${v1}`)
     expect(result.stderr).not.toMatch(stackTrace)
     expect(repo.values('rate')).toEqual({ [v2]: [0.2, 0.2 / 1.5, 0.2 / 2, 0.2 / 2.5] })
@@ -147,7 +147,7 @@ describe('a statement that cannot be placed in a version', () => {
 
     const result = await repo.cli(['replay', 'rate', '--yes', '--where', 'lr < 0.1'])
 
-    expect(result.status).toBe(0)
+    expect(statusOf(result)).toBe(0)
     expect(result.stdout.trim()).toBe('nothing to replay')
     expect(result.stderr).toContain(`refused rate for ${v1}`)
     expect(repo.count('rate')).toBe(0)

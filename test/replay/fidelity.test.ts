@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { edited, recordedRepo, type ReplayRepo } from '../helpers/replay-repo.js'
+import { edited, recordedRepo, statusOf, type ReplayRepo } from '../helpers/replay-repo.js'
 
 // A random walk whose generator is seeded and checkpointed with the model. A
 // replay recomputes the 9 losses and the 2 args, and compares them.
@@ -66,7 +66,7 @@ describe('the fidelity check', () => {
   it('reports an unseeded script as not faithful, with the first differing position', () => {
     const recorded = repo.values('loss')[runs['unseeded.mjs']!]![0]
 
-    expect(result.status).toBe(0)
+    expect(statusOf(result)).toBe(0)
     expect(lineOf('unseeded.mjs')).toMatch(
       /^ok .*NOT FAITHFUL: 9 of 11 recomputed value\(s\) differ; first at epoch 1 \/ step 1: loss was ([\d.e-]+), replay got ([\d.e-]+)$/,
     )

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { recordedRepo, trainV1, v1Args, type ReplayRepo } from '../helpers/replay-repo.js'
+import { recordedRepo, trainV1, v1Args, statusOf, type ReplayRepo } from '../helpers/replay-repo.js'
 
 describe('a package in a subfolder of the repository', () => {
   let repo: ReplayRepo
@@ -32,7 +32,7 @@ describe('a package in a subfolder of the repository', () => {
     const result = await repo.cli(['replay', 'wsum', '--yes'], {}, 'ml')
 
     expect(result.stdout).not.toContain('FAILED')
-    expect(result.status).toBe(0)
+    expect(statusOf(result)).toBe(0)
     const [run] = repo.runs()
     const final = repo.values('final')[run!.tstamp]![0]
 

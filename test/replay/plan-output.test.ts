@@ -5,7 +5,7 @@ import { join, relative } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { stackTrace } from '../helpers/run-script.js'
-import { leftIn, marks, standardRepo, type ReplayRepo } from '../helpers/replay-repo.js'
+import { leftIn, marks, standardRepo, statusOf, type ReplayRepo } from '../helpers/replay-repo.js'
 
 let base: ReplayRepo
 const copies: ReplayRepo[] = []
@@ -64,7 +64,7 @@ describe('--dry-run', () => {
     const result = await repo.cli(['replay', 'wsum', '--dry-run'], { MARKS: marksOf(repo) })
     const plan = JSON.parse(result.stdout)
 
-    expect(result.status).toBe(0)
+    expect(statusOf(result)).toBe(0)
     expect(plan).toMatchObject({
       names: ['wsum'],
       statements: [{ name: 'wsum', file: 'train.mjs', strategy: 'outer', loops: ['epoch'] }],
@@ -89,7 +89,7 @@ describe('--emit make', () => {
     const result = await emitted.cli(['replay', 'wsum', '--emit', 'make'])
     const makefile = /^wrote (.+)$/m.exec(result.stdout)?.[1]
 
-    expect(result.status).toBe(0)
+    expect(statusOf(result)).toBe(0)
     expect(makefile).toBeDefined()
     expect(result.stdout).toContain(`make -f ${makefile} -j2`)
     expect(emitted.count('wsum')).toBe(0)
@@ -103,13 +103,13 @@ describe('--emit make', () => {
     const made = make()
 
     expect(made.stderr).toBe('')
-    expect(made.status).toBe(0)
-    expect((await direct.cli(['replay', 'wsum', '--yes'])).status).toBe(0)
+    expect(statusOf(made)).toBe(0)
+    expect(statusOf(await direct.cli(['replay', 'wsum', '--yes']))).toBe(0)
     expect(emitted.values('wsum')).toEqual(direct.values('wsum'))
     expect(Object.values(emitted.values('wsum')).map((values) => values.length)).toEqual([3, 4])
 
     // A scheduler that runs a job again replaces what it wrote.
-    expect(make().status).toBe(0)
+    expect(statusOf(make())).toBe(0)
     expect(emitted.count('wsum')).toBe(7)
     expect(emitted.git('worktree', 'list').split('\n')).toHaveLength(1)
     expect(leftIn(emitted.tmp).filter((name) => name.startsWith('flordb-'))).toEqual([])

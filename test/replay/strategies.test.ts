@@ -2,7 +2,14 @@ import { join } from 'node:path'
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { marks, standardRepo, v1Args, v2Args, type ReplayRepo } from '../helpers/replay-repo.js'
+import {
+  marks,
+  standardRepo,
+  v1Args,
+  v2Args,
+  statusOf,
+  type ReplayRepo,
+} from '../helpers/replay-repo.js'
 
 interface Outcome {
   plan: {
@@ -49,7 +56,7 @@ async function replay(
   const result = await repo.cli(['replay', ...args, '--yes', '--format', 'json'], { MARKS: file })
 
   expect(result.stderr).not.toMatch(/FAILED|Error/)
-  expect(result.status).toBe(0)
+  expect(statusOf(result)).toBe(0)
 
   const outcome = JSON.parse(result.stdout) as Outcome
 
