@@ -96,6 +96,7 @@ function program(): Command {
     .option('--dry-run', 'print the plan as JSON and run nothing')
     .option('--emit <kind>', 'write the jobs for an external scheduler instead of running them (make)')
     .option('-j, --jobs <n>', 'parallel workers (default: the number of cores)', parsePositive)
+    .option('--link <paths...>', 'git-ignored data the old code reads, linked into each replay (e.g. data)')
     .addOption(formatOption())
     .action(async (names: string[], options: ReplayFlags & { format: Format }) =>
       print((await import('./replay-command.js')).replayCommand(names, options), options.format),

@@ -18,6 +18,7 @@ export interface ReplayFlags {
   dryRun?: boolean
   emit?: string
   jobs?: number
+  link?: string[]
 }
 
 /** `flordb replay grad_norm --where "lr > 0.01"`: plan, confirm, run with a progress bar. */
@@ -37,7 +38,7 @@ export async function replayCommand(names: readonly string[], flags: ReplayFlags
 
     const location = getLocation()
     const plan = await planReplay(await openStore(location), location, wanted, { where: flags.where, workers: flags.jobs })
-    const makefile = await emitMakefile(location, plan)
+    const makefile = await emitMakefile(location, plan, flags.link)
 
     return {
       kind: 'text',
@@ -50,6 +51,7 @@ export async function replayCommand(names: readonly string[], flags: ReplayFlags
   const outcome = await replay(wanted, {
     where: flags.where,
     workers: flags.jobs,
+    links: flags.link,
     confirm: async (plan) => {
       process.stderr.write(`${describePlan(plan)}\nplanned in ${((performance.now() - started) / 1000).toFixed(2)} s\n`)
 

@@ -11,13 +11,13 @@ import type { Output } from './output.js'
 
 /** `flordb replay-job <file>`: one job of an emitted plan, as an external scheduler runs it. */
 export async function replayJobCommand(file: string): Promise<Output> {
-  const { job, from } = JSON.parse(readFileSync(file, 'utf8')) as EmittedJob
+  const { job, from, links } = JSON.parse(readFileSync(file, 'utf8')) as EmittedJob
   const location = getLocation()
   const scratch = mkdtempSync(join(tmpdir(), 'flordb-replay-'))
   const children = new Set<ChildProcess>()
 
   try {
-    const result = await runReplayJob(job, { store: await openStore(location), location, scratch, from, children })
+    const result = await runReplayJob(job, { store: await openStore(location), location, scratch, from, children, links })
 
     if (!result.ok) process.exitCode = 7
 

@@ -10,6 +10,7 @@ import type { ReplayJob, ReplayPlan } from './replay-plan.js'
 export interface EmittedJob {
   job: ReplayJob
   from: string | null
+  links?: readonly string[]
 }
 
 const cli = fileURLToPath(new URL('../cli/main.js', import.meta.url))
@@ -18,7 +19,11 @@ const cli = fileURLToPath(new URL('../cli/main.js', import.meta.url))
  * Writes a plan as a Makefile whose targets are independent jobs, so `make -j`
  * or a cluster's queue can run them; each target runs `flordb replay-job`.
  */
-export async function emitMakefile(location: Location, plan: ReplayPlan): Promise<string> {
+export async function emitMakefile(
+  location: Location,
+  plan: ReplayPlan,
+  links: readonly string[] = [],
+): Promise<string> {
   const folder = join(location.dir, 'replay', new Date().toISOString().replaceAll(':', '-'))
   const from = location.repo
     ? (await snapshot(location.repo, { message: `flordb: replay of ${plan.names.join(', ')}` })).commit
@@ -29,7 +34,7 @@ export async function emitMakefile(location: Location, plan: ReplayPlan): Promis
 
   for (const [index, job] of plan.jobs.entries()) {
     const file = join(folder, `job-${index + 1}.json`)
-    const emitted: EmittedJob = { job, from }
+    const emitted: EmittedJob = { job, from, links }
 
     writeFileSync(file, JSON.stringify(emitted))
     targets.push(`job-${index + 1}:\n\t${JSON.stringify(process.execPath)} ${JSON.stringify(cli)} replay-job ${JSON.stringify(relative(location.root, file))}\n`)

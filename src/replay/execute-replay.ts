@@ -17,6 +17,8 @@ export type ReplayEvent =
 
 export interface ExecuteOptions {
   workers: number
+  /** Paths of the user's tree (git-ignored data) to link into each worktree. */
+  links?: readonly string[]
   onEvent?: (event: ReplayEvent) => void
 }
 
@@ -54,7 +56,7 @@ export async function executeReplay(
         for (let job = queue.shift(); job; job = queue.shift()) {
           options.onEvent?.({ kind: 'job-start', id: job.id })
 
-          const result = await runReplayJob(job, { store, location, scratch, from, children }).catch(
+          const result = await runReplayJob(job, { store, location, scratch, from, children, links: options.links }).catch(
             (error: unknown): JobResult => ({ job: job!, ok: false, seconds: 0, error: (error as Error).message, records: 0 }),
           )
 

@@ -16,6 +16,11 @@ export interface ReplayOptions extends PlanOptions {
   /** Asked with the plan before anything runs; false cancels. */
   confirm?: (plan: ReplayPlan) => boolean | Promise<boolean>
   onEvent?: (event: ReplayEvent) => void
+  /**
+   * Paths in the repository that git does not version but old code reads (a
+   * dataset folder), linked into each replay's worktree.
+   */
+  links?: readonly string[]
 }
 
 export interface ReplayOutcome {
@@ -36,7 +41,10 @@ export interface ReplayOutcome {
  * const { frame } = await flor.replay(['grad_norm'], { where: 'lr > 0.01' })
  * ```
  */
-export async function replay(names: readonly string[], options: ReplayOptions = {}): Promise<ReplayOutcome> {
+export async function replay(
+  names: readonly string[],
+  options: ReplayOptions = {},
+): Promise<ReplayOutcome> {
   const location = getLocation()
   const store = await openStore(location)
   const workers = options.workers ?? availableParallelism()
@@ -48,7 +56,11 @@ export async function replay(names: readonly string[], options: ReplayOptions = 
     return { plan, results: [], ran: false }
   }
 
-  const results = await executeReplay(store, location, plan, { workers, onEvent: options.onEvent })
+  const results = await executeReplay(store, location, plan, {
+    workers,
+    onEvent: options.onEvent,
+    links: options.links,
+  })
 
   return { plan, results, ran: true, frame: await dataframe(...names) }
 }

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import {
   closeSync,
   existsSync,
+  mkdirSync,
   openSync,
   readdirSync,
   readFileSync,
@@ -46,6 +47,8 @@ export interface JobContext {
   from: string | null
   /** Children still running, so an interrupt can stop them. */
   children: Set<ChildProcess>
+  /** Paths of the user's tree (git-ignored data) to link into each worktree. */
+  links?: readonly string[]
 }
 
 /**
@@ -148,6 +151,23 @@ function linkDependencies(root: string, worktree: string, folders: readonly stri
 
       if (!existsSync(target)) symlinkSync(modules, target, 'dir')
     }
+  }
+}
+
+// Data git does not version (a dataset folder) is not in a worktree; the user
+// names what old code needs, and it is linked, not copied. A link is the user's
+// own folder, so old code that writes there writes into it: link inputs only.
+function linkPaths(root: string, worktree: string, paths: readonly string[]): void {
+  for (const path of paths) {
+    const source = join(root, path)
+    const target = join(worktree, path)
+
+    if (!existsSync(source)) throw new Error(`--link ${path}: there is no ${source}`)
+
+    if (existsSync(target)) continue
+
+    mkdirSync(dirname(target), { recursive: true })
+    symlinkSync(source, target)
   }
 }
 
