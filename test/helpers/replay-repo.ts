@@ -248,7 +248,7 @@ export class ReplayRepo {
  */
 export async function recordedRepo(
   versions: readonly Version[],
-  options: { packageIn?: string } = {},
+  options: { packageIn?: string; setup?: (root: string) => void } = {},
 ): Promise<ReplayRepo> {
   const parent = realpathSync(mkdtempSync(join(tmpdir(), 'flordb-replay-test-')))
   const repo = new ReplayRepo(join(parent, 'project'))
@@ -263,6 +263,7 @@ export async function recordedRepo(
   mkdirSync(packageDir, { recursive: true })
   linkPackage(packageDir)
   repo.write('.gitignore', 'node_modules/\n')
+  options.setup?.(repo.root)
   writeFileSync(
     join(packageDir, 'package.json'),
     JSON.stringify({ name: 'project', private: true, type: 'module' }),

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs'
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -42,5 +42,51 @@ describe('a package in a subfolder of the repository', () => {
       expect.any(Number),
       final,
     ])
+  })
+})
+
+describe('data that git does not version', () => {
+  let repo: ReplayRepo
+
+  beforeAll(async () => {
+    const reader = `import { readFileSync } from 'node:fs'
+
+import * as flor from 'flordb'
+
+const rows = readFileSync('data/rows.txt', 'utf8').trim().split('\\n').map(Number)
+
+for (const row of flor.loop('row', rows)) {
+  flor.log('value', row * 2)
+}
+`
+
+    repo = await recordedRepo(
+      [{ files: { 'read.mjs': reader }, runs: [{ script: 'read.mjs', kwargs: [] }] }],
+      {
+        setup: (root) => {
+          mkdirSync(join(root, 'data'))
+          writeFileSync(join(root, 'data', 'rows.txt'), '1\n2\n3\n')
+          appendFileSync(join(root, '.gitignore'), 'data/\n')
+        },
+      },
+    )
+    repo.edit('read.mjs', [
+      ["  flor.log('value'", "  flor.log('square', row * row)\n  flor.log('value'"],
+    ])
+  })
+
+  afterAll(() => repo?.cleanup())
+
+  it('is missing from a replay unless linked, and read through the link when it is', async () => {
+    const unlinked = await repo.cli(['replay', 'square', '--yes'])
+
+    expect(unlinked.status).toBe(7)
+    expect(unlinked.stdout).toContain('data/rows.txt')
+
+    const linked = await repo.cli(['replay', 'square', '--yes', '--link', 'data'])
+
+    expect(statusOf(linked)).toBe(0)
+    expect(Object.values(repo.values('square'))).toEqual([[1, 4, 9]])
+    expect(readFileSync(join(repo.root, 'data', 'rows.txt'), 'utf8')).toBe('1\n2\n3\n')
   })
 })
