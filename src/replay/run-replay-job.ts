@@ -69,6 +69,7 @@ export async function runReplayJob(job: ReplayJob, context: JobContext): Promise
     for (const file of job.files) writeFileSync(join(worktree, file.path), file.source)
 
     linkDependencies(location.root, worktree, [dirname(job.run.filename), job.run.runtime.cwd])
+    linkPaths(location.root, worktree, context.links ?? [])
 
     const settingsFile = join(scratch, `${id}.json`)
     const settings: ReplaySettings = {
