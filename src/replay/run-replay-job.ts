@@ -9,6 +9,7 @@ import {
   readSync,
   realpathSync,
   renameSync,
+  rmSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs'
@@ -63,7 +64,7 @@ export async function runReplayJob(job: ReplayJob, context: JobContext): Promise
   const worktree = join(scratch, id)
   const started = performance.now()
 
-  await addWorktree(repo, job.run.version, worktree)
+  await checkout(repo, job.run.version, worktree)
 
   try {
     for (const file of job.files) writeFileSync(join(worktree, file.path), file.source)
@@ -112,7 +113,41 @@ export async function runReplayJob(job: ReplayJob, context: JobContext): Promise
       journal: journalFile,
     }
   } finally {
-    await removeWorktree(repo, worktree)
+    await oneAtATime(() => removeWorktree(repo, worktree))
+  }
+}
+
+let worktreeTurn: Promise<unknown> = Promise.resolve()
+
+/**
+ * Git reads every linked worktree's files when it adds one, and fails on one
+ * that another `git worktree` command is removing or pruning: this process
+ * runs them one at a time.
+ */
+function oneAtATime<T>(task: () => Promise<T>): Promise<T> {
+  const result = worktreeTurn.then(task)
+
+  worktreeTurn = result.catch(() => undefined)
+
+  return result
+}
+
+// Another process (make -j running jobs of an emitted plan) may still collide: try again.
+async function checkout(
+  repo: NonNullable<Location['repo']>,
+  version: string,
+  worktree: string,
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await oneAtATime(() => addWorktree(repo, version, worktree))
+    } catch (error) {
+      if (attempt === 4) throw error
+
+      await oneAtATime(() => removeWorktree(repo, worktree)).catch(() => undefined)
+      rmSync(worktree, { recursive: true, force: true })
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt + Math.random() * 100))
+    }
   }
 }
 
