@@ -15,7 +15,9 @@ createRequire(import.meta.url)('v8-compile-cache')
 
 // Warnings on one line each, like the CLI's other messages, not Node's two.
 process.removeAllListeners('warning')
-process.on('warning', (warning) => process.stderr.write(`flordb: warning: ${warning.message}\n`))
+process.on('warning', ({ message }) =>
+  process.stderr.write(`${message.startsWith('flordb:') ? message : `flordb: warning: ${message}`}\n`),
+)
 
 /** Exit codes by kind of mistake, so scripts can tell them apart. */
 const exitCodes: Partial<Record<FlorErrorCode, number>> & { default: number } = {

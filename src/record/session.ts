@@ -23,13 +23,6 @@ export function getLocation(): Location {
     // flordb's folder stays out of `git status` through the repository's own
     // exclude file; the user's .gitignore is theirs.
     if (location.repo && inside === flordbFolder) ensureExcluded(location.repo, `/${flordbFolder}/`)
-
-    if (!location.repo) {
-      warnOnce(
-        'no-git',
-        `flordb: ${location.root} is not in a git repository, so runs are recorded in ${location.dir} without code versions; run "git init" there to version them`,
-      )
-    }
   }
 
   return location
@@ -47,7 +40,16 @@ export function currentRun(): Run {
       }
     : {}
 
-  current = new Run(getLocation(), options)
+  const location = getLocation()
+
+  if (!location.repo) {
+    warnOnce(
+      'no-git',
+      `flordb: ${location.root} is not in a git repository, so runs are recorded in ${location.dir} without code versions; run "git init" there to version them`,
+    )
+  }
+
+  current = new Run(location, options)
   exitHooks?.(current)
 
   return current
