@@ -1,10 +1,22 @@
 import { catchUp, journalPathInGit } from '../journal/catch-up.js'
 import type { RunStatus } from '../journal/journal-entry.js'
 import { openStore } from '../read/open-store.js'
-import { snapshot, snapshotSync, type Snapshot, type SnapshotOptions } from '../versions/snapshot.js'
+import type { RepoInfo } from '../versions/find-repo.js'
+import { snapshotSync, type Snapshot, type SnapshotOptions } from '../versions/snapshot.js'
 import type { Run } from './run.js'
+import { SnapshotBatch } from './snapshot-batch.js'
 import { detachRun, onRunStart } from './session.js'
 import { warnOnce } from './warn.js'
+
+const batches = new Map<string, SnapshotBatch>()
+
+const batchFor = (repo: RepoInfo): SnapshotBatch => {
+  let batch = batches.get(repo.root)
+
+  if (!batch) batches.set(repo.root, (batch = new SnapshotBatch(repo)))
+
+  return batch
+}
 
 /** The closes of runs still in progress, which a commit waits for. */
 let closing: Promise<unknown> = Promise.resolve()
@@ -37,7 +49,7 @@ async function close(run: Run, status: RunStatus): Promise<void> {
 
   if (run.location.repo && !isReplay(run)) {
     try {
-      version = reportSkipped(await snapshot(run.location.repo, snapshotOptions(run))).commit
+      version = reportSkipped(await batchFor(run.location.repo).take(run)).commit
     } catch (error) {
       warnOnce('snapshot', `flordb: the run's code was not versioned: ${(error as Error).message}`)
     }
