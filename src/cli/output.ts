@@ -6,7 +6,7 @@ export const formats: readonly Format[] = ['table', 'csv', 'json']
 /** What a command hands to `main` to print: commands never print themselves. */
 export type Output =
   | { kind: 'frame'; frame: pl.DataFrame }
-  | { kind: 'rows'; rows: Record<string, unknown>[] }
+  | { kind: 'rows'; rows: Record<string, unknown>[]; json?: unknown }
   | { kind: 'text'; text: string; json?: unknown }
 
 export function render(output: Output, format: Format): string {
@@ -15,7 +15,7 @@ export function render(output: Output, format: Format): string {
   }
 
   if (format === 'json') {
-    return toJson(output.kind === 'frame' ? output.frame.toRecords() : output.rows)
+    return toJson(output.kind === 'frame' ? output.frame.toRecords() : (output.json ?? output.rows))
   }
 
   const frame = output.kind === 'frame' ? output.frame : rowsFrame(output.rows)
@@ -39,14 +39,20 @@ function rowsFrame(rows: Record<string, unknown>[]): pl.DataFrame {
     // Polars types a column by its first value and turns the others into nulls
     // (a `value` column of numbers and text lost its text): mixed ones are text.
     if (types.size > 1) {
-      columns[name] = pl.Series(name, values.map((value) => (value === null ? null : String(value))))
+      columns[name] = pl.Series(
+        name,
+        values.map((value) => (value === null ? null : String(value))),
+      )
       continue
     }
 
     try {
       columns[name] = integers ? pl.Series(name, values, pl.Int64) : pl.Series(name, values)
     } catch {
-      columns[name] = pl.Series(name, values.map((value) => (value === null ? null : JSON.stringify(value))))
+      columns[name] = pl.Series(
+        name,
+        values.map((value) => (value === null ? null : JSON.stringify(value))),
+      )
     }
   }
 

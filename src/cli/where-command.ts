@@ -8,6 +8,14 @@ export async function whereCommand(name: string): Promise<Output> {
   const location = getLocation()
   const found = await whereLogged(await openStore(location), location, name)
 
+  if (found.length === 0) {
+    return {
+      kind: 'text',
+      text: `nothing logs "${name}", in the current code or in a recorded version`,
+      json: [],
+    }
+  }
+
   return {
     kind: 'rows',
     rows: found.map((at) => ({
@@ -17,5 +25,6 @@ export async function whereCommand(name: string): Promise<Output> {
       statement: at.statement.trim(),
       runs: at.runs.length,
     })),
+    json: found,
   }
 }

@@ -48,37 +48,39 @@ export async function writeColumns(
 }
 
 /**
- * Brings the column rows of a run up to date with a replay: the names it logged lose
- * their earlier replayed records and gain `logRows`, and the loop iterations it added
- * join the run's, as they did in the row tables.
+ * Brings the column rows of a run up to date with a replay: the names it wrote
+ * are read back from `logs` whole, so that they hold exactly what the rows
+ * hold (a replay replaces only the positions it wrote again), and the loop
+ * iterations it added join the run's.
  */
 export async function writeReplayedColumns(
   tx: Transaction,
   runId: number,
   loopRows: readonly LoopRow[],
-  logRows: readonly LogRow[],
+  names: readonly string[],
 ): Promise<void> {
-  const byName = new Map<string, NameColumns>()
+  for (const name of names) {
+    const rows = await tx.all<{
+      seq: number
+      ctx_id: number | null
+      vtype: string
+      value: SqlValue
+      replayed_from: string | null
+    }>(
+      'select seq, ctx_id, vtype, value, replayed_from from logs where run_id = ? and name = ? order by seq',
+      [runId, name],
+    )
+    const columns = new NameColumns()
 
-  for (const row of logRows) {
-    const name = String(row[3])
-    let columns = byName.get(name)
+    for (const row of rows) {
+      columns.add(row.seq, row.ctx_id, row.vtype, row.value)
 
-    if (!columns) {
-      const stored = await tx.get<NameColumnsRow>(
-        'select * from frame_columns where run_id = ? and name = ?',
-        [runId, name],
-      )
-
-      columns = stored ? NameColumns.fromRow(stored) : new NameColumns()
-      columns.truncate(columns.original)
-      byName.set(name, columns)
+      // Replayed rows come after the run's own: their seqs are appended.
+      if (row.replayed_from === null) columns.original++
     }
 
-    addLog(columns, row)
+    await tx.run(upsertName, [runId, name, ...columns.params()])
   }
-
-  for (const [name, columns] of byName) await tx.run(upsertName, [runId, name, ...columns.params()])
 
   if (loopRows.length === 0) return
 

@@ -9,7 +9,8 @@ import { readJournal } from './read-journal.js'
 export const journalsFolder = 'runs'
 
 /** Where a journal sits inside a snapshot, wherever flordb's folder is on disk. */
-export const journalPathInGit = (path: string): string => `.flordb/${journalsFolder}/${basename(path)}`
+export const journalPathInGit = (path: string): string =>
+  `.flordb/${journalsFolder}/${basename(path)}`
 
 /**
  * Brings the store up to date with the journals on disk: runs that ended but
@@ -41,7 +42,9 @@ export async function catchUp(backend: Backend, dir: string): Promise<number> {
 
     const journal = readJournal(readFileSync(join(folder, file)))
 
-    if (!journal) continue
+    // A replay's journal is indexed by the replay that ran it, once it knows
+    // the job succeeded; a failed job's partial records must never join the run.
+    if (!journal || journal.header.replay) continue
 
     if (!journal.ended && isAlive(journal.header.runtime.hostname, journal.header.runtime.pid)) {
       continue

@@ -148,14 +148,19 @@ async function addReplayed(tx: Transaction, journal: JournalContents): Promise<n
     )
   }
 
-  const names = [...new Set(journal.logs.map((log) => log[2]))]
+  // A replay replaces what an earlier replay wrote at the same positions, and
+  // only there: the segments of one replay each write their own iterations.
+  const written = new Map<string, Set<number | null>>()
 
-  for (const name of names) {
-    await tx.run('delete from logs where run_id = ? and name = ? and replayed_from is not null', [
-      runId,
-      name,
-    ])
+  for (const [, context, name] of journal.logs) {
+    let positions = written.get(name)
+
+    if (!positions) written.set(name, (positions = new Set()))
+
+    positions.add(context === null ? null : (ids.get(context) ?? null))
   }
+
+  for (const [name, positions] of written) await deleteReplayed(tx, runId, name, positions)
 
   const seq = await tx.get<{ next: number }>(
     'select coalesce(max(seq), -1) + 1 as next from logs where run_id = ?',
@@ -178,9 +183,31 @@ async function addReplayed(tx: Transaction, journal: JournalContents): Promise<n
     'insert into logs (run_id, seq, ctx_id, name, vtype, value, replayed_from) values (?, ?, ?, ?, ?, ?, ?)',
     logRows,
   )
-  await writeReplayedColumns(tx, runId, addedLoops, logRows)
+  await writeReplayedColumns(tx, runId, addedLoops, [...written.keys()])
 
   return runId
+}
+
+async function deleteReplayed(
+  tx: Transaction,
+  runId: number,
+  name: string,
+  positions: ReadonlySet<number | null>,
+): Promise<void> {
+  const contexts = [...positions].filter((position) => position !== null)
+  const base = 'delete from logs where run_id = ? and name = ? and replayed_from is not null'
+
+  if (positions.has(null)) await tx.run(`${base} and ctx_id is null`, [runId, name])
+
+  for (let at = 0; at < contexts.length; at += 500) {
+    const chunk = contexts.slice(at, at + 500)
+
+    await tx.run(`${base} and ctx_id in (${chunk.map(() => '?').join(', ')})`, [
+      runId,
+      name,
+      ...chunk,
+    ])
+  }
 }
 
 async function addCheckpointsAndTimings(

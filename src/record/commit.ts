@@ -57,13 +57,19 @@ async function close(run: Run, status: RunStatus): Promise<void> {
 
   run.finish(version)
 
+  // A replaying process leaves indexing to the replay that started it.
+  if (isReplay(run)) return
+
   try {
     const store = await openStore(run.location)
 
     await catchUp(store, run.location.dir)
   } catch (error) {
     // The journal keeps the run; the next process that opens the store indexes it.
-    warnOnce('ingest', `flordb: the run is saved in ${run.journal.path} but not yet indexed: ${(error as Error).message}`)
+    warnOnce(
+      'ingest',
+      `flordb: the run is saved in ${run.journal.path} but not yet indexed: ${(error as Error).message}`,
+    )
   }
 }
 
@@ -96,7 +102,10 @@ function snapshotOptions(run: Run): SnapshotOptions {
 
 function reportSkipped(result: Snapshot): Snapshot {
   for (const file of result.skipped) {
-    warnOnce(`skipped:${file.path}`, `flordb: ${file.path} (${file.bytes} bytes) is too large to version and was left out of the snapshot`)
+    warnOnce(
+      `skipped:${file.path}`,
+      `flordb: ${file.path} (${file.bytes} bytes) is too large to version and was left out of the snapshot`,
+    )
   }
 
   return result

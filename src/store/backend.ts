@@ -29,6 +29,7 @@ export interface Backend {
 export interface Transaction {
   run(sql: string, params?: readonly SqlValue[]): Promise<number>
   get<Row = Record<string, unknown>>(sql: string, params?: readonly SqlValue[]): Promise<Row | undefined>
+  all<Row = Record<string, unknown>>(sql: string, params?: readonly SqlValue[]): Promise<Row[]>
   /** One statement for many rows: the bulk write path of ingestion. */
   insertMany(sql: string, rows: readonly (readonly SqlValue[])[]): Promise<void>
 }

@@ -14,7 +14,7 @@ interface LoggedAt {
   file: string
   line: number
   statement: string
-  runs: number
+  runs: string[]
 }
 
 interface RunDiff {
@@ -61,21 +61,21 @@ describe('flordb where', () => {
         file: 'train.mjs',
         line: lineOf(repo.read('train.mjs'), "flor.log('acc'"),
         statement: "flor.log('acc', model.w[1] / (1 + model.seen))",
-        runs: 0,
+        runs: [],
       },
       {
-        version: runs[0]!.version.slice(0, 10),
+        version: runs[0]!.version,
         file: 'train.mjs',
         line: lineOf(trainV1, "flor.log('acc'"),
         statement: "flor.log('acc', model.w[0] / (1 + model.seen))",
-        runs: 1,
+        runs: [runs[0]!.tstamp],
       },
       {
-        version: runs[1]!.version.slice(0, 10),
+        version: runs[1]!.version,
         file: 'train.mjs',
         line: lineOf(trainV2, "flor.log('acc'"),
         statement: "flor.log('acc', model.w[1] / (1 + model.seen))",
-        runs: 1,
+        runs: [runs[1]!.tstamp],
       },
     ])
   })
@@ -91,10 +91,10 @@ describe('flordb where', () => {
         version: 'current',
         line: lineOf(repo.read('train.mjs'), "flor.log('wsum'"),
         statement: "flor.log('wsum', model.w[0] + model.w[1])",
-        runs: 0,
+        runs: [],
       },
-      { version: runs[0]!.version.slice(0, 10), line: 0, statement: '(replayed)', runs: 1 },
-      { version: runs[1]!.version.slice(0, 10), line: 0, statement: '(replayed)', runs: 1 },
+      { version: runs[0]!.version, line: 0, statement: '(replayed)', runs: [runs[0]!.tstamp] },
+      { version: runs[1]!.version, line: 0, statement: '(replayed)', runs: [runs[1]!.tstamp] },
     ])
   })
 
@@ -167,5 +167,16 @@ describe('flordb diff', () => {
 
     expect(result.status).toBe(8)
     expect(result.stderr).toBe('flordb: no run has the tstamp 1999-01-01 00:00:00.000\n')
+  })
+})
+
+describe('flordb where, for a name nothing logs', () => {
+  it('says so in one line and exits 0', async () => {
+    const result = await repo.cli(['where', 'never_logged'])
+
+    expect(statusOf(result)).toBe(0)
+    expect(result.stdout.trim()).toBe(
+      'nothing logs "never_logged", in the current code or in a recorded version',
+    )
   })
 })

@@ -148,6 +148,8 @@ export class SqliteBackend implements Backend {
       run: async (sql, params = []) => this.#guard(() => this.#prepare(sql).run(...params).changes),
       get: async <Row>(sql: string, params: readonly SqlValue[] = []) =>
         this.#guard(() => this.#prepare(sql).get(...params) as Row | undefined),
+      all: async <Row>(sql: string, params: readonly SqlValue[] = []) =>
+        this.#guard(() => this.#prepare(sql).all(...params) as Row[]),
       insertMany: async (sql, rows) => {
         const statement = this.#prepare(sql)
 
