@@ -59,23 +59,84 @@ export function restoreState(object: object, saved: unknown): void {
   restoreData(object, state)
 }
 
+/**
+ * Restores a container in place, and the containers inside it wherever the
+ * saved state has one of the same kind: references the user holds to nested
+ * objects stay valid, and objects keep their shape (deleting and re-adding
+ * fields would make V8 slow every later access to them).
+ */
 function restoreData(target: object, state: unknown): void {
   if (Array.isArray(target)) {
-    target.length = 0
-    for (const item of state as unknown[]) target.push(item)
+    const saved = state as unknown[]
+
+    for (let i = 0; i < saved.length; i++) target[i] = merged(target[i], saved[i])
+
+    target.length = saved.length
   } else if (target instanceof Map) {
-    target.clear()
-    for (const [key, value] of state as Map<unknown, unknown>) target.set(key, value)
+    const saved = state as Map<unknown, unknown>
+
+    for (const key of [...target.keys()]) if (!saved.has(key)) target.delete(key)
+    for (const [key, value] of saved) target.set(key, merged(target.get(key), value))
   } else if (target instanceof Set) {
     target.clear()
     for (const value of state as Set<unknown>) target.add(value)
   } else if (ArrayBuffer.isView(target)) {
-    ;(target as unknown as { set(source: ArrayLike<number>): void }).set(state as ArrayLike<number>)
+    const view = target as unknown as { length: number; set(source: ArrayLike<number>): void }
+    const saved = state as ArrayLike<number>
+
+    if (view.length !== saved.length) {
+      throw new Error(`cannot restore ${saved.length} values into a typed array of ${view.length}`)
+    }
+
+    view.set(saved)
   } else {
-    // Own fields are replaced; the prototype, and so the object's class, stays.
-    for (const key of Object.keys(target)) delete (target as Record<string, unknown>)[key]
-    Object.assign(target, state)
+    const fields = target as Record<string, unknown>
+    const saved = state as Record<string, unknown>
+
+    // The prototype, and so the object's class, stays.
+    for (const key of Object.keys(fields)) if (!(key in saved)) delete fields[key]
+    for (const key of Object.keys(saved)) fields[key] = merged(fields[key], saved[key])
   }
+}
+
+/** The value a field gets back: the same object restored, when the kinds match, else the saved one. */
+function merged(current: unknown, saved: unknown): unknown {
+  if (sameKind(current, saved)) {
+    restoreData(current as object, saved)
+
+    return current
+  }
+
+  return saved
+}
+
+function sameKind(current: unknown, saved: unknown): boolean {
+  if (typeof current !== 'object' || current === null || typeof saved !== 'object' || saved === null) {
+    return false
+  }
+
+  if (Array.isArray(current)) return Array.isArray(saved)
+  if (current instanceof Map) return saved instanceof Map
+  if (current instanceof Set) return saved instanceof Set
+
+  if (ArrayBuffer.isView(current)) {
+    return (
+      ArrayBuffer.isView(saved) &&
+      current.constructor === saved.constructor &&
+      (current as unknown as ArrayLike<number>).length === (saved as unknown as ArrayLike<number>).length
+    )
+  }
+
+  // Plain objects and class instances; a Date, RegExp or the like is replaced whole.
+  const prototype = Object.getPrototypeOf(saved)
+
+  return (
+    (prototype === Object.prototype || prototype === null) &&
+    !(current instanceof Date) &&
+    !(current instanceof RegExp) &&
+    !ArrayBuffer.isView(saved) &&
+    !Array.isArray(saved)
+  )
 }
 
 function restoreModel(model: ModelLike, weights: SavedTensor[]): void {

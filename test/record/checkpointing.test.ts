@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto'
+import { deserialize, serialize } from 'node:v8'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 import { describe, expect, it } from 'vitest'
 
-import { restoreState } from '../../dist/record/object-state.js'
+import { captureState, restoreState } from '../../dist/record/object-state.js'
 import { loadObject } from '../../dist/record/object-store.js'
 import { project, queryRows, runScript } from '../helpers/run-script.js'
 
@@ -135,6 +136,26 @@ await flor.checkpointing(
     // lands in the run the commit opened.
     expect(perRun.map((row) => row.logs)).toEqual([1, 1, 1, 0])
     expect(perRun.map((row) => row.checkpoints)).toEqual([0, 1, 1, 1])
+  })
+
+  it('restores nested objects in place, so references the user holds stay valid', () => {
+    const weights = new Float64Array([1, 2, 3])
+    const layers = [{ bias: [0.5] }]
+    const model = { weights, layers, steps: 3, extra: 'dropped' as string | undefined }
+    const saved = deserialize(serialize(captureState({ weights, layers, steps: 3 })))
+
+    weights.set([9, 9, 9])
+    layers[0]!.bias[0] = 7
+    model.steps = 10
+
+    restoreState(model, saved)
+
+    expect(model.weights).toBe(weights)
+    expect([...weights]).toEqual([1, 2, 3])
+    expect(model.layers).toBe(layers)
+    expect(layers[0]!.bias).toEqual([0.5])
+    expect(model.steps).toBe(3)
+    expect('extra' in model).toBe(false)
   })
 
   it('restores each kind of object in place from a checkpoint, keeping its class', async () => {
