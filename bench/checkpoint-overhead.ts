@@ -22,8 +22,8 @@ interface Workload {
 }
 
 const workloads: Workload[] = [
-  { name: 'cheap checkpoint (8 KB state)', size: 1_000, work: 1_200_000 },
-  { name: 'expensive checkpoint (24 MB state)', size: 3_000_000, work: 1_200_000 },
+  { name: 'cheap checkpoint (8 KB state)', size: 1_000, work: 4_000_000 },
+  { name: 'expensive checkpoint (24 MB state)', size: 3_000_000, work: 4_000_000 },
 ]
 
 function step(state: Float64Array, index: number, work: number): number {

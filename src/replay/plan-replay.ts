@@ -446,15 +446,25 @@ function segments(
     return [job('', { strategy: 'nested', estimate: timings.prefix + timings.suffix, iterations: [], restoreFrom: 0 })]
   }
 
-  const total = [...timings.iterations.values()].reduce((sum, s) => sum + s, 0)
-  const target = total / parts
+  // Every segment but the first starts a fresh process, which runs its first
+  // iteration as slowly as the run's own first one ran (the JIT is cold again).
+  const all = [...timings.iterations.values()]
+  const total = all.reduce((sum, s) => sum + s, 0)
+  const warmUp = Math.max(0, seconds(1) - median(all))
+  const target = (total + (parts - 1) * warmUp) / parts
   const cuts: number[] = [0]
   let accumulated = 0
 
   for (let i = 1; i < count; i++) {
-    accumulated += seconds(i)
+    const next = seconds(i)
 
-    if (accumulated >= target * cuts.length && timings.saved.has(i) && cuts.length < parts) cuts.push(i)
+    // Cut where the segment comes nearest its share, before or after this iteration.
+    if (accumulated + next / 2 >= target && cuts.length < parts && timings.saved.has(i - 1) && i > 1) {
+      cuts.push(i - 1)
+      accumulated = warmUp
+    }
+
+    accumulated += next
   }
 
   cuts.push(count)
@@ -465,7 +475,7 @@ function segments(
     const from = cuts[k]!
     const to = cuts[k + 1]!
     const iterations = Array.from({ length: to - from }, (_, i) => from + i + 1)
-    let estimate = timings.prefix
+    let estimate = timings.prefix + (k > 0 ? warmUp : 0)
 
     for (const i of iterations) estimate += seconds(i)
 
@@ -483,6 +493,12 @@ function segments(
   }
 
   return jobs
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+
+  return sorted[Math.floor(sorted.length / 2)] ?? 0
 }
 
 async function runLevelValues(store: Backend, runId: number): Promise<Record<string, unknown>> {
