@@ -129,7 +129,11 @@ export function takeCheckpoint(run: Run, scope: CheckpointScope, context: LoopCo
 
   for (const [name, object] of Object.entries(scope.objects)) {
     try {
-      run.objects.save(captureState(object), (saved) => run.checkpoint(context, point, name, saved))
+      run.objects.save(
+        captureState(object),
+        (saved) => run.checkpoint(context, point, name, saved),
+        (message) => warnOnce(`checkpoint-failed:${name}`, `flordb: could not checkpoint "${name}": ${message}`),
+      )
     } catch (error) {
       warnOnce(`checkpoint-failed:${name}`, `flordb: could not checkpoint "${name}": ${(error as Error).message}`)
     }

@@ -1,8 +1,8 @@
-import { createHash, randomBytes, webcrypto } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
-import { access, mkdir, rename, writeFile } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
+import { readFileSync } from 'node:fs'
 import { deserialize, serialize } from 'node:v8'
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads'
+
+import type { WriteRequest, WriteResult } from './object-writer-worker.js'
 
 export const objectsFolder = 'objects'
 
@@ -13,100 +13,137 @@ export interface SavedObject {
   location: string
 }
 
-interface Pending {
-  bytes: Buffer
-  saved: (object: SavedObject) => void
-  done: boolean
-  promise: Promise<void>
+interface WriterThread {
+  thread: Worker
+  port: MessagePort
+  /** Counts the results the worker has posted, so a blocked thread can wait for the next. */
+  signal: Int32Array
 }
+
+interface Pending {
+  saved: (object: SavedObject) => void
+  failed: (message: string) => void
+}
+
+/** How long a closing run waits for its checkpoints to reach the disk. */
+const drainTimeoutMs = 120_000
 
 /**
  * Checkpoints are content-addressed files: an unchanged object costs no disk,
  * and a file is renamed into place whole, so a crash never leaves half of one.
  *
  * Only serializing blocks the training loop: it is the moment the state is
- * taken. Hashing and writing run on libuv's thread pool while training goes
- * on, and a run waits for them when it closes (synchronously, if it must).
+ * taken. The bytes move (not copied) to a worker thread that hashes and writes
+ * them while training goes on, even in a loop that never yields to the event
+ * loop; a run waits for them when it closes, synchronously if it must.
  */
 export class ObjectWriter {
   readonly #dir: string
-  readonly #pending = new Set<Pending>()
+  readonly #pending = new Map<number, Pending>()
+  #next = 0
+  #worker: WriterThread | undefined
+  #idle: (() => void)[] = []
 
   constructor(dir: string) {
     this.#dir = dir
   }
 
-  save(state: unknown, saved: (object: SavedObject) => void): void {
-    const item: Pending = { bytes: serialize(state), saved, done: false, promise: Promise.resolve() }
+  save(state: unknown, saved: (object: SavedObject) => void, failed: (message: string) => void): void {
+    const serialized = serialize(state)
+    // A buffer that shares its memory cannot be moved; the copy is rare.
+    const bytes =
+      serialized.byteOffset === 0 && serialized.byteLength === serialized.buffer.byteLength
+        ? serialized
+        : Uint8Array.prototype.slice.call(serialized)
+    const worker = this.#start()
+    const id = this.#next++
+    const request: WriteRequest = { id, dir: this.#dir, bytes }
 
-    item.promise = this.#write(item).catch(() => this.#finishSync(item))
-    this.#pending.add(item)
+    if (this.#pending.size === 0) this.#hold(worker, true)
+
+    this.#pending.set(id, { saved, failed })
+    worker.port.postMessage(request, [bytes.buffer as ArrayBuffer])
   }
 
-  async drain(): Promise<void> {
-    await Promise.all([...this.#pending].map((item) => item.promise))
-    this.#pending.clear()
+  drain(): Promise<void> {
+    if (this.#pending.size === 0) return Promise.resolve()
+
+    return new Promise((resolve) => this.#idle.push(resolve))
   }
 
-  /** Finishes every write in this thread: at process exit, where nothing async runs any more. */
+  /** Waits for every write in this thread: at process exit, where nothing async runs any more. */
   drainSync(): void {
-    for (const item of this.#pending) this.#finishSync(item)
+    const worker = this.#worker
+    const deadline = Date.now() + drainTimeoutMs
 
-    this.#pending.clear()
-  }
+    while (worker && this.#pending.size > 0 && Date.now() < deadline) {
+      const seen = Atomics.load(worker.signal, 0)
+      const message = receiveMessageOnPort(worker.port)
 
-  async #write(item: Pending): Promise<void> {
-    const digest = await webcrypto.subtle.digest('SHA-256', item.bytes)
-    const object = describe(Buffer.from(digest).toString('hex'), item.bytes.length)
-    const path = join(this.#dir, object.location)
-
-    if (!(await exists(path))) {
-      const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`
-
-      await mkdir(dirname(path), { recursive: true })
-      await writeFile(temporary, item.bytes)
-      await rename(temporary, path)
+      if (message) this.#settle(message.message as WriteResult)
+      else Atomics.wait(worker.signal, 0, seen, 50)
     }
 
-    this.#settle(item, object)
-  }
-
-  #finishSync(item: Pending): void {
-    if (item.done) return
-
-    const object = describe(createHash('sha256').update(item.bytes).digest('hex'), item.bytes.length)
-    const path = join(this.#dir, object.location)
-
-    if (!existsSync(path)) {
-      const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`
-
-      mkdirSync(dirname(path), { recursive: true })
-      writeFileSync(temporary, item.bytes)
-      renameSync(temporary, path)
+    for (const [id, pending] of this.#pending) {
+      this.#pending.delete(id)
+      pending.failed('the checkpoint was not written before the process ended')
     }
-
-    this.#settle(item, object)
   }
 
-  #settle(item: Pending, object: SavedObject): void {
-    if (item.done) return
+  #start(): WriterThread {
+    if (this.#worker) return this.#worker
 
-    item.done = true
-    item.saved(object)
+    const { port1, port2 } = new MessageChannel()
+    const signal = new Int32Array(new SharedArrayBuffer(4))
+    const thread = new Worker(new URL('./object-writer-worker.js', import.meta.url), {
+      workerData: { port: port2, signal },
+      transferList: [port2],
+    })
+
+    port1.on('message', (result: WriteResult) => this.#settle(result))
+    thread.on('error', (error) => {
+      for (const [id, pending] of this.#pending) {
+        this.#pending.delete(id)
+        pending.failed(error.message)
+      }
+
+      this.#worker = undefined
+      this.#wake()
+    })
+    this.#worker = { thread, port: port1, signal }
+    this.#hold(this.#worker, false)
+
+    return this.#worker
   }
-}
 
-function describe(hash: string, size: number): SavedObject {
-  return { hash, size, location: `${objectsFolder}/${hash.slice(0, 2)}/${hash}` }
-}
+  // The worker keeps the process alive only while it has writes to finish.
+  #hold(worker: WriterThread, busy: boolean): void {
+    if (busy) {
+      worker.thread.ref()
+      worker.port.ref()
+    } else {
+      worker.thread.unref()
+      worker.port.unref()
+    }
+  }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path)
+  #settle(result: WriteResult): void {
+    const pending = this.#pending.get(result.id)
 
-    return true
-  } catch {
-    return false
+    if (!pending) return
+
+    this.#pending.delete(result.id)
+
+    if (result.error !== undefined || result.hash === undefined) pending.failed(result.error ?? 'unknown error')
+    else pending.saved({ hash: result.hash, size: result.size!, location: result.location! })
+
+    if (this.#pending.size === 0) this.#wake()
+  }
+
+  #wake(): void {
+    if (this.#worker) this.#hold(this.#worker, false)
+
+    for (const resolve of this.#idle.splice(0)) resolve()
   }
 }
 
