@@ -27,5 +27,3 @@ export class FlorError extends Error {
     this.code = code
   }
 }
-
-export const isFlorError = (error: unknown): error is FlorError => error instanceof FlorError

@@ -4,8 +4,6 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
 
 import type { WriteRequest, WriteResult } from './object-writer-worker.js'
 
-export const objectsFolder = 'objects'
-
 export interface SavedObject {
   hash: string
   size: number
@@ -48,7 +46,11 @@ export class ObjectWriter {
     this.#dir = dir
   }
 
-  save(state: unknown, saved: (object: SavedObject) => void, failed: (message: string) => void): void {
+  save(
+    state: unknown,
+    saved: (object: SavedObject) => void,
+    failed: (message: string) => void,
+  ): void {
     const serialized = serialize(state)
     // A buffer that shares its memory cannot be moved; the copy is rare.
     const bytes =
@@ -134,7 +136,8 @@ export class ObjectWriter {
 
     this.#pending.delete(result.id)
 
-    if (result.error !== undefined || result.hash === undefined) pending.failed(result.error ?? 'unknown error')
+    if (result.error !== undefined || result.hash === undefined)
+      pending.failed(result.error ?? 'unknown error')
     else pending.saved({ hash: result.hash, size: result.size!, location: result.location! })
 
     if (this.#pending.size === 0) this.#wake()

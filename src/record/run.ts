@@ -47,7 +47,8 @@ export class Run {
   firstLoopAt: number | undefined
   lastLoopEndedAt: number | undefined
   readonly #only: ReadonlySet<string> | undefined
-  readonly #quoted = new Map<string, string>()
+  /** Each admitted log name: as JSON text for text lines, and its id in binary blocks. */
+  readonly #names = new Map<string, { quoted: string; id: number }>()
   readonly #nameIds = new Map<string, number>()
   #nextContextId = 1
   #records = 0
@@ -96,35 +97,39 @@ export class Run {
   log(context: LoopContext | undefined, name: string, value: unknown): void {
     if (this.suppressed) return
 
-    const quoted = this.#quoted.get(name) ?? this.#admit(name)
+    const known = this.#names.get(name) ?? this.#admit(name)
 
-    if (quoted === undefined) return
+    if (known === undefined) return
 
-    const contextId = context === undefined ? 'null' : this.contextId(context)
+    const contextId = context === undefined ? -1 : this.contextId(context)
 
-    if (this.#only && !this.#only.has(name)) return this.#shadow(contextId, quoted, name, value)
+    if (this.#only && !this.#only.has(name)) return this.#shadow(contextId, known.quoted, value)
 
     // The common case, a finite number, goes into a binary block: no text to format.
     if (typeof value === 'number' && Number.isFinite(value)) {
-      this.journal.appendNumber(contextId === 'null' ? -1 : contextId, this.#nameId(name), value)
+      this.journal.appendNumber(contextId, known.id, value)
     } else {
       const encoded = encodeValue(value)
 
       if (encoded.problem) warnOnce(`value:${name}`, `flordb: "${name}": ${encoded.problem}`)
 
-      this.journal.append(`["l",${contextId},${quoted},"${encoded.type}",${encoded.json}]`)
+      this.journal.append(
+        `["l",${contextText(contextId)},${known.quoted},"${encoded.type}",${encoded.json}]`,
+      )
     }
 
     // A long stretch of logging with no loop boundary still reaches the file.
     if ((++this.#records & 4095) === 0) this.journal.tick()
   }
 
-  #shadow(contextId: number | 'null', quoted: string, name: string, value: unknown): void {
+  #shadow(contextId: number, quoted: string, value: unknown): void {
     const encoded = encodeValue(value)
 
     if (encoded.problem) return
 
-    this.journal.append(`["f",${contextId},${quoted},"${encoded.type}",${encoded.json}]`)
+    this.journal.append(
+      `["f",${contextText(contextId)},${quoted},"${encoded.type}",${encoded.json}]`,
+    )
   }
 
   /** The context's id in this run, writing it (and its parents) on first use. */
@@ -140,7 +145,13 @@ export class Run {
     const value = context.value
 
     if (value === undefined || typeof value === 'number') {
-      this.journal.appendContext(context.id, parent ?? -1, this.#nameId(context.name), context.iteration, value)
+      this.journal.appendContext(
+        context.id,
+        parent ?? -1,
+        this.#nameId(context.name),
+        context.iteration,
+        value,
+      )
     } else {
       this.journal.append(entry(['c', context.id, parent, context.name, context.iteration, value]))
     }
@@ -148,7 +159,12 @@ export class Run {
     return context.id
   }
 
-  timing(kind: TimingKind, context: LoopContext | undefined, name: string | null, ms: number): void {
+  timing(
+    kind: TimingKind,
+    context: LoopContext | undefined,
+    name: string | null,
+    ms: number,
+  ): void {
     const contextId = context === undefined ? null : this.contextId(context)
 
     this.journal.append(entry(['t', kind, contextId, name, ms / 1000]))
@@ -200,9 +216,12 @@ export class Run {
     return id
   }
 
-  #admit(name: unknown): string | undefined {
+  #admit(name: unknown): { quoted: string; id: number } | undefined {
     if (typeof name !== 'string') {
-      warnOnce(`name:${String(name)}`, `flordb: log names are strings; ${String(name)} was used as "${String(name)}"`)
+      warnOnce(
+        `name:${String(name)}`,
+        `flordb: log names are strings; ${String(name)} was used as "${String(name)}"`,
+      )
 
       return this.#admit(String(name))
     }
@@ -223,10 +242,13 @@ export class Run {
       )
     }
 
-    const quoted = JSON.stringify(name)
+    const known = { quoted: JSON.stringify(name), id: this.#nameId(name) }
 
-    this.#quoted.set(name, quoted)
+    this.#names.set(name, known)
 
-    return quoted
+    return known
   }
 }
+
+/** A context id in a text line: -1, no loop, is JSON's null there. */
+const contextText = (id: number): string => (id < 0 ? 'null' : String(id))
