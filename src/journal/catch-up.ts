@@ -3,6 +3,7 @@ import { hostname } from 'node:os'
 import { basename, join } from 'node:path'
 
 import type { Backend } from '../store/backend.js'
+import { glanceJournal } from './glance-journal.js'
 import { ingestJournal } from './ingest-journal.js'
 import { readJournal } from './read-journal.js'
 
@@ -40,15 +41,18 @@ export async function catchUp(backend: Backend, dir: string): Promise<number> {
 
     if (known.has(key)) continue
 
-    const journal = readJournal(readFileSync(join(folder, file)))
+    const path = join(folder, file)
+    const { header, ended } = glanceJournal(path)
 
     // A replay's journal is indexed by the replay that ran it, once it knows
     // the job succeeded; a failed job's partial records must never join the run.
-    if (!journal || journal.header.replay) continue
+    if (!header || header.replay) continue
 
-    if (!journal.ended && isAlive(journal.header.runtime.hostname, journal.header.runtime.pid)) {
-      continue
-    }
+    if (!ended && isAlive(header.runtime.hostname, header.runtime.pid)) continue
+
+    const journal = readJournal(readFileSync(path))
+
+    if (!journal) continue
 
     const result = await ingestJournal(backend, journal, { key, status: 'interrupted' })
 

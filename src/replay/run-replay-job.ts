@@ -1,12 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import {
-  closeSync,
   existsSync,
   mkdirSync,
-  openSync,
   readdirSync,
   readFileSync,
-  readSync,
   realpathSync,
   renameSync,
   rmSync,
@@ -19,7 +16,8 @@ import { pathToFileURL } from 'node:url'
 
 import { journalsFolder } from '../journal/catch-up.js'
 import { ingestJournal } from '../journal/ingest-journal.js'
-import { readJournal, type JournalContents } from '../journal/read-journal.js'
+import { glanceJournal } from '../journal/glance-journal.js'
+import { readJournal } from '../journal/read-journal.js'
 import type { Location } from '../record/location.js'
 import type { ReplaySettings } from '../record/replay-settings.js'
 import type { Backend } from '../store/backend.js'
@@ -97,12 +95,15 @@ export async function runReplayJob(job: ReplayJob, context: JobContext): Promise
       // A failed replay's partial records are kept aside, never mixed into the run.
       if (journalFile) renameSync(journalFile, `${journalFile}.failed`)
 
-      const error = withoutFolder(exit.stderr, worktree) || `exited with ${exit.code ?? exit.signal}`
+      const error =
+        withoutFolder(exit.stderr, worktree) || `exited with ${exit.code ?? exit.signal}`
 
       return { job, ok: false, seconds, error, records: 0 }
     }
 
-    await ingestJournal(context.store, journal, { key: `${journalsFolder}/${journalFile.split(/[\\/]/).pop()}` })
+    await ingestJournal(context.store, journal, {
+      key: `${journalsFolder}/${journalFile.split(/[\\/]/).pop()}`,
+    })
 
     return {
       job,
@@ -181,7 +182,8 @@ function linkDependencies(root: string, worktree: string, folders: readonly stri
       const modules = join(root, inside, 'node_modules')
       const target = join(worktree, inside, 'node_modules')
 
-      if (linked.has(inside) || !existsSync(modules) || !existsSync(join(worktree, inside))) continue
+      if (linked.has(inside) || !existsSync(modules) || !existsSync(join(worktree, inside)))
+        continue
 
       linked.add(inside)
 
@@ -214,7 +216,12 @@ interface Exit {
   stderr: string
 }
 
-function runProcess(job: ReplayJob, worktree: string, settingsFile: string, context: JobContext): Promise<Exit> {
+function runProcess(
+  job: ReplayJob,
+  worktree: string,
+  settingsFile: string,
+  context: JobContext,
+): Promise<Exit> {
   const { runtime, argv, filename } = job.run
   const child = spawn(runtime.execPath, [...runtime.execArgv, join(worktree, filename), ...argv], {
     cwd: join(worktree, runtime.cwd),
@@ -250,26 +257,10 @@ function findJournal(dir: string, pid: number, tstamp: string): string | undefin
     if (!file.endsWith('.jsonl')) continue
 
     const path = join(folder, file)
-    const firstLine = headOf(path).split('\n', 1)[0] ?? ''
+    const { header } = glanceJournal(path)
 
-    if (!firstLine.includes(`"pid":${pid}`)) continue
-
-    const journal: JournalContents | undefined = readJournal(firstLine)
-
-    if (journal?.header.runtime.pid === pid && journal.header.replay?.of === tstamp) return path
+    if (header?.runtime.pid === pid && header.replay?.of === tstamp) return path
   }
 
   return undefined
-}
-
-// The header is the first line; a journal can be large, so only its head is read.
-function headOf(path: string): string {
-  const buffer = Buffer.alloc(16 * 1024)
-  const fd = openSync(path, 'r')
-
-  try {
-    return buffer.toString('utf8', 0, readSync(fd, buffer, 0, buffer.length, 0))
-  } finally {
-    closeSync(fd)
-  }
 }
